@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Sundial",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Sundial", targets: ["Sundial"]),
+        .library(name: "SundialEngine", targets: ["SundialEngine"]),
+        .executable(name: "sundial", targets: ["sundial"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // The public workflow API: what `Workflows/` is written against. No database, no HTTP.
+        .target(
+            name: "Sundial",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        // Workers, claiming, leases, timers, the Postgres store and the migration runner.
+        .target(
+            name: "SundialEngine",
+            dependencies: [
+                "Sundial",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            plugins: ["EmbedMigrations"]
+        ),
+        // Build-time tool: turns `Migrations/*.sql` into Swift source so the binary carries its schema.
+        .executableTarget(name: "sundial-embed-migrations"),
+        .plugin(
+            name: "EmbedMigrations",
+            capability: .buildTool(),
+            dependencies: ["sundial-embed-migrations"]
+        ),
+        // SunStyle's business workflows, written only against `Sundial`.
+        .target(
+            name: "Workflows",
+            dependencies: ["Sundial"],
+            path: "Workflows"
+        ),
+        // The executable: argument parsing and wiring of one ServiceGroup.
+        .executableTarget(
+            name: "sundial",
+            dependencies: [
+                "SundialEngine",
+                "Workflows",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // A worker binary with probe workflows that the engine tests start, kill and restart.
+        .executableTarget(
+            name: "SundialTestWorker",
+            dependencies: ["SundialEngine", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            path: "Tests/TestWorker"
+        ),
+        .testTarget(name: "SundialTests", dependencies: ["Sundial"]),
+        .testTarget(
+            name: "SundialEngineTests",
+            dependencies: ["SundialEngine", "Workflows", "SundialTestWorker"]
+        ),
+    ]
+)

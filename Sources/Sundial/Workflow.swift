@@ -1,0 +1,96 @@
+import Foundation
+
+/// A durable business process written as an explicit state machine.
+///
+/// A type conforming to `Workflow` names itself and its definition version, declares its `State`
+/// enum, the `Input` it is started with, the `Context` it carries between states, and one handler
+/// (`run`) that does one state's work and answers with a ``Transition``. The engine checkpoints
+/// state and context in Postgres after every handler, so a crash re-runs at most the current
+/// state's handler: handlers are at-least-once, and every external call should carry
+/// ``Step/idempotencyKey``.
+///
+/// ```swift
+/// struct Greeting: Workflow {
+///     static let name = "greeting"
+///     static let version = 1
+///     enum State: String, WorkflowState { case compose, send }
+///     struct Input: Codable, Sendable { var to: String }
+///     struct Context: Codable, Sendable { var to: String; var text: String? }
+///
+///     static let initialState = State.compose
+///     static func makeContext(from input: Input) -> Context { Context(to: input.to) }
+///
+///     func run(_ state: State, _ ctx: inout Context, _ step: Step<Self>) async throws -> Next {
+///         switch state {
+///         case .compose: ctx.text = "Hello, \(ctx.to)"; return .next(.send)
+///         case .send: return .complete(ctx.text!)
+///         }
+///     }
+/// }
+/// ```
+public protocol Workflow: Sendable {
+    associatedtype State: WorkflowState
+    associatedtype Input: Codable & Sendable
+    associatedtype Context: Codable & Sendable
+    associatedtype Output: Codable & Sendable = NoOutput
+    associatedtype Compensation: Codable & Sendable = NoCompensation
+
+    /// The stable type name stored with every instance (`order`, `quickbooks-daily`).
+    static var name: String { get }
+    /// The definition version stored with every instance; bump it when states or context change
+    /// incompatibly. A worker never runs an instance whose version it does not know.
+    static var version: Int { get }
+    /// The state a new instance starts in.
+    static var initialState: State { get }
+
+    /// Builds the first context from the input the workflow was started with.
+    static func makeContext(from input: Input) throws -> Context
+
+    /// Validates input before anything is written; throw ``InputError`` to refuse it.
+    static func validate(_ input: Input) throws
+
+    /// Retry policy, failure branch and time limit of one state, all in one place.
+    func policy(for state: State) -> StatePolicy<State>
+
+    /// The retry policy of compensation steps (the undo of registered effects).
+    var compensationRetry: RetryPolicy { get }
+
+    /// Does one state's work and says where to go next. Mutations of `context` are committed
+    /// together with the returned transition, and discarded if the handler throws.
+    func run(_ state: State, _ context: inout Context, _ step: Step<Self>) async throws -> Transition<State, Output>
+
+    /// Undoes one effect registered with ``Step/onUndo(_:)``. Runs as a durable, retried step.
+    func compensate(_ action: Compensation, _ context: Context, _ step: UndoStep) async throws
+}
+
+extension Workflow {
+    /// Shorthand for the transition type a handler returns.
+    public typealias Next = Transition<State, Output>
+
+    public static func validate(_ input: Input) throws {}
+
+    public func policy(for state: State) -> StatePolicy<State> { StatePolicy() }
+
+    public var compensationRetry: RetryPolicy { .compensationDefault }
+}
+
+extension Workflow where Compensation == NoCompensation {
+    public func compensate(_ action: NoCompensation, _ context: Context, _ step: UndoStep) async throws {}
+}
+
+/// The states of a workflow: a `String`-backed enum, whose raw values are stored in Postgres.
+public protocol WorkflowState: RawRepresentable, CaseIterable, Hashable, Sendable where RawValue == String {}
+
+/// The output of a workflow that completes with nothing to report.
+public struct NoOutput: Codable, Sendable, Equatable {
+    public init() {}
+}
+
+/// The compensation type of a workflow that registers no undo actions.
+public enum NoCompensation: Codable, Sendable {
+    public init(from decoder: any Decoder) throws {
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "this workflow registers no undo actions"))
+    }
+
+    public func encode(to encoder: any Encoder) throws {}
+}

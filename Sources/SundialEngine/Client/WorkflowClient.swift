@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import Sundial
+
+/// The front door for code that starts and steers workflows: the intake API, the admin API,
+/// the CLI and tests. It validates before it writes, so bad input changes nothing.
+public struct WorkflowClient: Sendable {
+    public let store: WorkflowStore
+    public let registry: WorkflowRegistry
+
+    public init(store: WorkflowStore, registry: WorkflowRegistry) {
+        self.store = store
+        self.registry = registry
+    }
+
+    /// Starts a typed workflow; idempotent on (type, business key): the same key and input
+    /// return the existing workflow, a different input throws ``StoreError/conflictingInput``.
+    @discardableResult
+    public func start<W: Workflow>(_ type: W.Type, key: String, input: W.Input) async throws -> StartedWorkflow {
+        let data = try JSONEncoder.sundial.encode(input)
+        let prepared = try StepExecutor.prepareStart(W.self, input: data)
+        try Self.validate(key: key)
+        return try await store.startWorkflow(
+            type: W.name, version: W.version, businessKey: key, initialState: W.initialState.rawValue,
+            input: prepared.input, context: prepared.context)
+    }
+
+    /// Starts a workflow by type name from JSON input (HTTP, CLI). An unknown type or an input
+    /// that does not decode or validate throws before anything is written.
+    @discardableResult
+    public func start(type: String, key: String, input: Data) async throws -> StartedWorkflow {
+        guard let definition = registry.latest(type) else { throw StoreError.unknownType(type) }
+        try Self.validate(key: key)
+        let prepared = try definition.prepareStart(input)
+        return try await store.startWorkflow(
+            type: definition.name, version: definition.version, businessKey: key,
+            initialState: definition.initialState, input: prepared.input, context: prepared.context)
+    }
+
+    /// Delivers a signal to a workflow's durable inbox. `signalID` makes delivery idempotent.
+    @discardableResult
+    public func signal(_ workflowID: UUID, name: String, signalID: String, payload: some Encodable & Sendable) async throws -> SignalDelivery {
+        let json = String(decoding: try JSONEncoder.sundial.encode(payload), as: UTF8.self)
+        return try await signal(workflowID, name: name, signalID: signalID, payloadJSON: json)
+    }
+
+    @discardableResult
+    public func signal(_ workflowID: UUID, name: String, signalID: String, payloadJSON: String) async throws -> SignalDelivery {
+        guard !name.isEmpty, name.count <= 200 else { throw InputError(field: "name", "must be 1 to 200 characters") }
+        guard !signalID.isEmpty, signalID.count <= 200 else { throw InputError(field: "signal_id", "must be 1 to 200 characters") }
+        guard (try? JSONSerialization.jsonObject(with: Data(payloadJSON.utf8), options: [.fragmentsAllowed])) != nil else {
+            throw InputError(field: "payload", "is not valid JSON")
+        }
+        return try await store.sendSignal(workflowID: workflowID, signalID: signalID, name: name, payload: payloadJSON)
+    }
+
+    /// Cancels a workflow: registered undos run newest first, then it ends `cancelled`.
+    public func cancel(_ workflowID: UUID, reason: String, actor: String = "system") async throws {
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw InputError(field: "reason", "is required") }
+        try await store.requestCancel(workflowID: workflowID, reason: reason, actor: actor)
+    }
+
+    /// Resumes a `failed` or `compensation_failed` workflow with fresh attempts.
+    public func resume(_ workflowID: UUID, reason: String = "resumed", actor: String = "system") async throws {
+        try await store.resume(workflowID: workflowID, reason: reason, actor: actor)
+    }
+
+    public func workflow(_ id: UUID) async throws -> WorkflowSnapshot { try await store.workflow(id) }
+
+    public func history(_ id: UUID) async throws -> [HistoryEntry] { try await store.history(id) }
+
+    /// Polls until the workflow stops moving on its own (finished, failed or compensation
+    /// failed), or `timeout` passes; returns its last snapshot.
+    public func waitUntilSettled(_ id: UUID, timeout: Duration, every interval: Duration = .milliseconds(50)) async throws -> WorkflowSnapshot {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let snapshot = try await store.workflow(id)
+            switch snapshot.status {
+            case .completed, .failed, .compensated, .compensationFailed, .cancelled: return snapshot
+            default: break
+            }
+            if ContinuousClock.now >= deadline { return snapshot }
+            try await Task.sleep(for: interval)
+        }
+    }
+
+    private static func validate(key: String) throws {
+        guard !key.isEmpty, key.count <= 200 else { throw InputError(field: "key", "must be 1 to 200 characters") }
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Runs a PostgresNIO client for the length of one piece of work (a CLI command, a test):
+/// the client's `run()` is a long-running service that must be going before queries get a
+/// connection, and must end when the work ends.
+public enum DatabaseSession {
+    public static func with<T: Sendable>(
+        _ database: DatabaseConfiguration, logger: Logger,
+        _ body: @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
+        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}

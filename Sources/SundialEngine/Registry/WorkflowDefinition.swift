@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import Sundial
+
+/// A registered workflow type with its generic parts erased, so the engine can start and run
+/// instances of any `Workflow` from their stored JSON.
+public struct WorkflowDefinition: Sendable {
+    public let name: String
+    public let version: Int
+    public let initialState: String
+    /// Every state name, in declaration order (for diagrams and validation).
+    public let states: [String]
+
+    /// Decodes and validates a JSON input; returns the normalized input and the first context.
+    let prepareStart: @Sendable (_ input: Data) throws -> (input: String, context: String)
+    /// Runs one forward step.
+    let runStep: @Sendable (_ request: StepRequest) async -> StepResult
+    /// Runs the undo action on top of the stack.
+    let runUndo: @Sendable (_ request: UndoRequest) async -> UndoResult
+    /// The retry policy for a state name (unknown names get the standard policy).
+    let retryPolicy: @Sendable (_ state: String) -> RetryPolicy
+    let compensationRetry: RetryPolicy
+
+    public init<W: Workflow>(_ workflow: W) {
+        name = W.name
+        version = W.version
+        initialState = W.initialState.rawValue
+        states = W.State.allCases.map(\.rawValue)
+        prepareStart = { data in try StepExecutor.prepareStart(W.self, input: data) }
+        runStep = { request in await StepExecutor.run(workflow, request) }
+        runUndo = { request in await StepExecutor.undo(workflow, request) }
+        retryPolicy = { state in W.State(rawValue: state).map { workflow.policy(for: $0).retry } ?? .standard }
+        compensationRetry = workflow.compensationRetry
+    }
+
+    /// `name@version`, as workers advertise what they run.
+    public var key: String { "\(name)@\(version)" }
+}
+
+/// The inputs of one forward step.
+struct StepRequest: Sendable {
+    let workflowID: UUID
+    let businessKey: String
+    /// The state whose handler runs.
+    let state: String
+    let context: String
+    let visit: Int
+    /// 1-based attempt number.
+    let attempt: Int
+    let signal: ReceivedSignal?
+    let timedOut: Bool
+    let previousError: String?
+    let logger: Logger
+    let clock: any WorkflowClock
+}
+
+/// What one forward step came to.
+enum StepResult: Sendable {
+    case transition(StepTransition)
+    /// The handler threw (or timed out, or the stored state/context could not be read).
+    case failure(message: String, decision: RetryDecision, onFailure: String?)
+}
+
+/// A handler's transition with its typed parts encoded.
+struct StepTransition: Sendable {
+    enum Kind: Sendable {
+        case next(String)
+        case sleep(Duration, then: String)
+        case sleepUntil(Date, then: String)
+        case await(signal: String, timeout: Duration?, then: String, onTimeout: String)
+        case complete(output: String)
+        case fail(reason: String)
+    }
+
+    let kind: Kind
+    /// The new context, or nil when it encodes to the same JSON as before.
+    let context: String?
+    /// JSON array of undo entries registered by the handler.
+    let undos: String
+}
+
+struct UndoRequest: Sendable {
+    let workflowID: UUID
+    let context: String
+    let entry: String
+    let position: Int
+    let attempt: Int
+    let logger: Logger
+}
+
+enum UndoResult: Sendable {
+    case done
+    case failure(message: String, decision: RetryDecision)
+}

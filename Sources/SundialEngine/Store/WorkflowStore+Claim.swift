@@ -1,0 +1,145 @@
+import Foundation
+import PostgresNIO
+import Sundial
+
+extension WorkflowStore {
+    /// Leases up to `limit` due workflows of the given definitions to `worker`, in one round trip.
+    ///
+    /// Served by the partial index `workflows_due` (run_at WHERE run_at IS NOT NULL): finished
+    /// rows are not in it, so the cost stays flat as they pile up. `SKIP LOCKED` lets workers
+    /// claim disjoint rows concurrently. The lease is `run_at` itself: it moves to
+    /// now + lease, so the row becomes due again by itself if the worker dies. The fencing token
+    /// goes up by one; only a commit presenting it is accepted. For a workflow awaiting a
+    /// signal, the oldest matching pending signal comes along (index `workflow_signals_pending`).
+    func claimDue(
+        worker: String, definitions: [(type: String, version: Int)], limit: Int, lease: Duration
+    ) async throws -> [ClaimedWorkflow] {
+        let types = definitions.map(\.type)
+        let versions = definitions.map(\.version)
+        let leaseMilliseconds = lease.seconds * 1000
+        let rows = try await client.query("""
+            WITH due AS (
+                SELECT w.id, w.lease_owner AS previous_owner, sig.signal_id, sig.payload
+                FROM workflows w
+                LEFT JOIN LATERAL (
+                    SELECT s.signal_id, s.payload::text AS payload
+                    FROM workflow_signals s
+                    WHERE w.wait_signal IS NOT NULL AND s.workflow_id = w.id
+                      AND s.name = w.wait_signal AND s.consumed_at IS NULL
+                    ORDER BY s.received_at, s.signal_id
+                    LIMIT 1
+                ) sig ON true
+                WHERE w.run_at <= now()
+                  AND (w.type, w.version) IN (SELECT * FROM unnest(\(types)::text[], \(versions)::int4[]))
+                ORDER BY w.run_at
+                LIMIT \(limit)
+                FOR UPDATE OF w SKIP LOCKED
+            )
+            UPDATE workflows w
+            SET lease_owner = \(worker),
+                run_at = now() + \(leaseMilliseconds) * interval '1 millisecond',
+                fencing_token = w.fencing_token + 1
+            FROM due
+            WHERE w.id = due.id
+            RETURNING w.id, w.type, w.version, w.business_key, w.state, w.status, w.context::text,
+                      w.visit, w.attempt, w.fencing_token, w.wait_signal, w.wait_timeout_state,
+                      (w.wait_deadline IS NOT NULL AND w.wait_deadline <= now()) AS timed_out, w.wait_deadline,
+                      w.signal_seq, w.cancel_requested, w.last_error,
+                      (w.compensations -> -1)::text AS top_undo, jsonb_array_length(w.compensations) AS undo_depth,
+                      due.previous_owner, due.signal_id, due.payload
+            """, logger: logger)
+        var claimed: [ClaimedWorkflow] = []
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            let waitSignal = try r["wait_signal"].decode(String?.self)
+            let signalID = try r["signal_id"].decode(String?.self)
+            let payload = try r["payload"].decode(String?.self)
+            var pending: ReceivedSignal? = nil
+            if let waitSignal, let signalID, let payload {
+                pending = ReceivedSignal(name: waitSignal, id: signalID, payload: payload)
+            }
+            claimed.append(ClaimedWorkflow(
+                id: try r["id"].decode(UUID.self),
+                type: try r["type"].decode(String.self),
+                version: try r["version"].decode(Int.self),
+                businessKey: try r["business_key"].decode(String.self),
+                state: try r["state"].decode(String.self),
+                status: WorkflowStatus(rawValue: try r["status"].decode(String.self)) ?? .runnable,
+                context: try r["context"].decode(String.self),
+                visit: try r["visit"].decode(Int.self),
+                attempt: try r["attempt"].decode(Int.self),
+                fencingToken: try r["fencing_token"].decode(Int64.self),
+                waitSignal: waitSignal,
+                waitTimeoutState: try r["wait_timeout_state"].decode(String?.self),
+                waitTimedOut: try r["timed_out"].decode(Bool.self),
+                waitDeadline: try r["wait_deadline"].decode(Date?.self),
+                signalSeq: try r["signal_seq"].decode(Int64.self),
+                cancelRequested: try r["cancel_requested"].decode(Bool.self),
+                lastError: try r["last_error"].decode(String?.self),
+                topUndo: try r["top_undo"].decode(String?.self),
+                undoDepth: try r["undo_depth"].decode(Int.self),
+                pendingSignal: pending,
+                previousOwner: try r["previous_owner"].decode(String?.self)
+            ))
+        }
+        return claimed
+    }
+
+    /// The earliest future `run_at` among active workflows, so an idle worker can sleep exactly
+    /// until the next timer. Served by `workflows_due` (an index-only probe).
+    func nextDueTime() async throws -> Date? {
+        let rows = try await client.query("SELECT min(run_at) FROM workflows WHERE run_at > now()", logger: logger)
+        for try await value in rows.decode(Date?.self) { return value }
+        return nil
+    }
+
+    /// Pushes the lease expiry of the workflows this worker is running; returns the ids it still
+    /// holds (a missing id was taken over). Served by the primary key.
+    func extendLeases(worker: String, ids: [UUID], tokens: [Int64], lease: Duration) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        let leaseMilliseconds = lease.seconds * 1000
+        let rows = try await client.query("""
+            UPDATE workflows w
+            SET run_at = now() + \(leaseMilliseconds) * interval '1 millisecond'
+            FROM unnest(\(ids)::uuid[], \(tokens)::int8[]) AS held(id, token)
+            WHERE w.id = held.id AND w.fencing_token = held.token AND w.lease_owner = \(worker)
+            RETURNING w.id
+            """, logger: logger)
+        var kept = Set<UUID>()
+        for try await id in rows.decode(UUID.self) { kept.insert(id) }
+        return kept
+    }
+
+    /// Gives leases back so another worker can run the workflows at once (drain, shutdown).
+    func releaseLeases(worker: String, ids: [UUID], tokens: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        try await client.query("""
+            WITH released AS (
+                UPDATE workflows w
+                SET run_at = now(), lease_owner = NULL
+                FROM unnest(\(ids)::uuid[], \(tokens)::int8[]) AS held(id, token)
+                WHERE w.id = held.id AND w.fencing_token = held.token AND w.lease_owner = \(worker)
+                RETURNING w.id
+            )
+            SELECT pg_notify(\(wakeupChannel), '') FROM released LIMIT 1
+            """, logger: logger)
+    }
+
+    /// Counts due workflows whose definition no worker in `definitions` knows, by type and
+    /// version, so a worker can say what it leaves alone. Not on the hot path.
+    func dueWithUnknownDefinitions(_ definitions: [(type: String, version: Int)]) async throws -> [(type: String, version: Int, count: Int)] {
+        let types = definitions.map(\.type)
+        let versions = definitions.map(\.version)
+        let rows = try await client.query("""
+            SELECT type, version, count(*)::int8 FROM workflows
+            WHERE run_at <= now() - interval '5 seconds'
+              AND (type, version) NOT IN (SELECT * FROM unnest(\(types)::text[], \(versions)::int4[]))
+            GROUP BY type, version
+            """, logger: logger)
+        var result: [(type: String, version: Int, count: Int)] = []
+        for try await (type, version, count) in rows.decode((String, Int, Int64).self) {
+            result.append((type, version, Int(count)))
+        }
+        return result
+    }
+}

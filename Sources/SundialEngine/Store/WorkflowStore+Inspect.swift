@@ -1,0 +1,117 @@
+import Foundation
+import PostgresNIO
+
+/// A workflow instance as an operator sees it. Reading it needs no replay: the state is stored.
+public struct WorkflowSnapshot: Sendable, Codable, Equatable {
+    public let id: UUID
+    public let type: String
+    public let version: Int
+    public let businessKey: String
+    public let state: String
+    public let status: WorkflowStatus
+    public let input: String
+    public let context: String
+    public let output: String?
+    public let compensations: String
+    public let runAt: Date?
+    public let waitSignal: String?
+    public let visit: Int
+    public let attempt: Int
+    public let lastError: String?
+    public let leaseOwner: String?
+    public let fencingToken: Int64
+    public let cancelRequested: Bool
+    public let createdAt: Date
+    public let updatedAt: Date
+    public let finishedAt: Date?
+}
+
+/// One entry of a workflow's append-only history.
+public struct HistoryEntry: Sendable, Codable, Equatable {
+    public let id: Int64
+    public let visit: Int
+    public let event: String
+    public let fromState: String?
+    public let toState: String?
+    public let attempt: Int
+    public let error: String?
+    public let durationMilliseconds: Double?
+    public let workerID: String?
+    public let createdAt: Date
+}
+
+extension WorkflowStore {
+    /// One workflow by id (primary key).
+    public func workflow(_ id: UUID) async throws -> WorkflowSnapshot {
+        let rows = try await client.query("""
+            SELECT id, type, version, business_key, state, status, input::text, context::text, output::text,
+                   compensations::text, run_at, wait_signal, visit, attempt, last_error, lease_owner,
+                   fencing_token, cancel_requested, created_at, updated_at, finished_at
+            FROM workflows WHERE id = \(id)
+            """, logger: logger)
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            return WorkflowSnapshot(
+                id: try r["id"].decode(UUID.self),
+                type: try r["type"].decode(String.self),
+                version: try r["version"].decode(Int.self),
+                businessKey: try r["business_key"].decode(String.self),
+                state: try r["state"].decode(String.self),
+                status: WorkflowStatus(rawValue: try r["status"].decode(String.self)) ?? .runnable,
+                input: try r["input"].decode(String.self),
+                context: try r["context"].decode(String.self),
+                output: try r["output"].decode(String?.self),
+                compensations: try r["compensations"].decode(String.self),
+                runAt: try r["run_at"].decode(Date?.self),
+                waitSignal: try r["wait_signal"].decode(String?.self),
+                visit: try r["visit"].decode(Int.self),
+                attempt: try r["attempt"].decode(Int.self),
+                lastError: try r["last_error"].decode(String?.self),
+                leaseOwner: try r["lease_owner"].decode(String?.self),
+                fencingToken: try r["fencing_token"].decode(Int64.self),
+                cancelRequested: try r["cancel_requested"].decode(Bool.self),
+                createdAt: try r["created_at"].decode(Date.self),
+                updatedAt: try r["updated_at"].decode(Date.self),
+                finishedAt: try r["finished_at"].decode(Date?.self))
+        }
+        throw StoreError.notFound(id)
+    }
+
+    /// The history of one workflow, oldest first (index `workflow_history_by_workflow`).
+    public func history(_ id: UUID) async throws -> [HistoryEntry] {
+        let rows = try await client.query("""
+            SELECT id, visit, event, from_state, to_state, attempt, error, duration_ms, worker_id, created_at
+            FROM workflow_history WHERE workflow_id = \(id) ORDER BY id
+            """, logger: logger)
+        var entries: [HistoryEntry] = []
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            entries.append(HistoryEntry(
+                id: try r["id"].decode(Int64.self),
+                visit: try r["visit"].decode(Int.self),
+                event: try r["event"].decode(String.self),
+                fromState: try r["from_state"].decode(String?.self),
+                toState: try r["to_state"].decode(String?.self),
+                attempt: try r["attempt"].decode(Int.self),
+                error: try r["error"].decode(String?.self),
+                durationMilliseconds: try r["duration_ms"].decode(Double?.self),
+                workerID: try r["worker_id"].decode(String?.self),
+                createdAt: try r["created_at"].decode(Date.self)))
+        }
+        return entries
+    }
+
+    /// Counts of workflows by status (for progress lines and tests).
+    public func countsByStatus(type: String? = nil) async throws -> [WorkflowStatus: Int] {
+        let rows = try await client.query("""
+            SELECT status, count(*)::int8 FROM workflows
+            WHERE \(type)::text IS NULL OR type = \(type)::text
+            GROUP BY status
+            """, logger: logger)
+        var counts: [WorkflowStatus: Int] = [:]
+        for try await (status, count) in rows.decode((String, Int64).self) {
+            if let parsed = WorkflowStatus(rawValue: status) { counts[parsed] = Int(count) }
+        }
+        return counts
+    }
+}

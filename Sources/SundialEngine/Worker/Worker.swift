@@ -1,0 +1,243 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// A worker process's engine: claims due workflows in batches and runs up to `concurrency` of
+/// them at once, as a swift-service-lifecycle `Service`.
+///
+/// Three loops run under one task group: the claim loop (woken by NOTIFY, by freed slots, by
+/// timers it knows of, and by a fallback poll), the NOTIFY listener, and the heartbeat that
+/// extends the leases of running workflows and records the worker as alive. On graceful
+/// shutdown (SIGTERM) the worker stops claiming, lets running steps finish and commit with
+/// their leases released, and after `drainDeadline` cancels what is left and releases it.
+public final class Worker: Service, Sendable {
+    public let configuration: WorkerConfiguration
+    let store: WorkflowStore
+    let registry: WorkflowRegistry
+    let logger: Logger
+
+    private struct Shared {
+        var inFlight: [UUID: Int64] = [:]
+        var draining = false
+        var nextTimer: Date?
+    }
+
+    private let shared = Mutex(Shared())
+    private let wake = WakeSignal()
+
+    public init(store: WorkflowStore, registry: WorkflowRegistry, configuration: WorkerConfiguration, logger: Logger) {
+        self.store = store
+        self.registry = registry
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "worker_id"] = "\(configuration.workerID)"
+        self.logger = logger
+    }
+
+    private var definitions: [(type: String, version: Int)] {
+        registry.all.map { ($0.name, $0.version) }
+    }
+
+    /// The number of workflows this worker is running now.
+    public var inFlightCount: Int { shared.withLock { $0.inFlight.count } }
+
+    public func run() async throws {
+        try await SchemaCheck.requireCurrentSchema(client: store.client, schema: store.database.schema, logger: logger)
+        logger.info("worker starting", metadata: [
+            "concurrency": "\(configuration.concurrency)",
+            "definitions": "\(registry.all.map(\.key).joined(separator: ","))",
+        ])
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.listenForWakeups() }
+                group.addTask { await self.heartbeatLoop() }
+                await self.claimLoop()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.beginDrain()
+        }
+        try? await store.recordWorkerStopped(id: configuration.workerID)
+        logger.info("worker stopped")
+    }
+
+    /// Stops claiming; running steps finish and release their leases.
+    public func beginDrain() {
+        shared.withLock { $0.draining = true }
+        logger.info("draining: no new claims; running steps finish and release their leases",
+                    metadata: ["in_flight": "\(inFlightCount)", "deadline": "\(configuration.drainDeadline)"])
+        wake.poke()
+    }
+
+    private var isDraining: Bool { shared.withLock { $0.draining } }
+
+    // MARK: Claim loop
+
+    private func claimLoop() async {
+        let runner = WorkflowRunner(
+            store: store, registry: registry, configuration: configuration, logger: logger,
+            isDraining: { [weak self] in self?.isDraining ?? true },
+            noteTimer: { [weak self] date in self?.noteTimer(date) })
+        let definitions = self.definitions
+        var failures = 0
+
+        await withDiscardingTaskGroup { executions in
+            while !isDraining {
+                let free = configuration.concurrency - inFlightCount
+                var wantMore = false
+                if free > 0 {
+                    let limit = min(free, configuration.claimBatch)
+                    do {
+                        let claimed = try await store.claimDue(
+                            worker: configuration.workerID, definitions: definitions, limit: limit,
+                            lease: configuration.leaseDuration)
+                        failures = 0
+                        for workflow in claimed {
+                            shared.withLock { $0.inFlight[workflow.id] = workflow.fencingToken }
+                            executions.addTask {
+                                await runner.drive(workflow)
+                                self.finished(workflow.id)
+                            }
+                        }
+                        wantMore = claimed.count == limit
+                        if claimed.isEmpty { await refreshNextTimer() }
+                    } catch {
+                        failures += 1
+                        let backoff = Duration.milliseconds(min(5000, 100 << min(failures, 6)))
+                        logger.error("claim failed; retrying", metadata: ["error": "\(error)", "backoff": "\(backoff)"])
+                        await wake.wait(timeout: backoff)
+                        continue
+                    }
+                }
+                if wantMore && configuration.concurrency - inFlightCount > 0 { continue }
+                await wake.wait(timeout: waitDuration())
+            }
+            await drain(executions: &executions)
+        }
+        await releaseRemaining()
+    }
+
+    private func finished(_ id: UUID) {
+        shared.withLock { _ = $0.inFlight.removeValue(forKey: id) }
+        wake.poke()
+    }
+
+    /// Until the next known timer, at most the poll interval.
+    private func waitDuration() -> Duration {
+        let poll = configuration.pollInterval
+        guard let next = shared.withLock({ $0.nextTimer }) else { return poll }
+        let seconds = next.timeIntervalSinceNow
+        if seconds <= 0 {
+            shared.withLock { $0.nextTimer = nil }
+            return .zero
+        }
+        return min(poll, .milliseconds(Int64(seconds * 1000) + 1))
+    }
+
+    private func noteTimer(_ date: Date) {
+        let earlier = shared.withLock { state -> Bool in
+            if let known = state.nextTimer, known <= date { return false }
+            state.nextTimer = date
+            return true
+        }
+        if earlier { wake.poke() }
+    }
+
+    private func refreshNextTimer() async {
+        guard let next = try? await store.nextDueTime() else { return }
+        shared.withLock { state in
+            if let known = state.nextTimer, known > Date(), known <= next { return }
+            state.nextTimer = next
+        }
+    }
+
+    private func drain(executions: inout DiscardingTaskGroup) async {
+        let deadline = ContinuousClock.now + configuration.drainDeadline
+        while inFlightCount > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if inFlightCount > 0 {
+            logger.warning("drain deadline passed; cancelling running steps", metadata: ["in_flight": "\(inFlightCount)"])
+            executions.cancelAll()
+        }
+    }
+
+    private func releaseRemaining() async {
+        let remaining = shared.withLock { state in
+            defer { state.inFlight.removeAll() }
+            return state.inFlight
+        }
+        guard !remaining.isEmpty else { return }
+        do {
+            try await store.releaseLeases(worker: configuration.workerID, ids: Array(remaining.keys),
+                                          tokens: Array(remaining.values))
+            logger.info("released leases of unfinished steps", metadata: ["count": "\(remaining.count)"])
+        } catch {
+            logger.error("could not release leases; they expire on their own", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: NOTIFY listener
+
+    private func listenForWakeups() async {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await store.client.withConnection { connection in
+                    try await connection.listen(on: self.store.wakeupChannel) { notifications in
+                        failures = 0
+                        self.wake.poke()  // catch up on whatever was missed while not listening
+                        for try await _ in notifications {
+                            self.wake.poke()
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                failures += 1
+                logger.warning("wake-up listener lost its connection; polling until it is back",
+                               metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(min(5000, 100 << min(failures, 6))))
+            }
+        }
+    }
+
+    // MARK: Heartbeat
+
+    private func heartbeatLoop() async {
+        let host = ProcessInfo.processInfo.hostName
+        let pid = Int(ProcessInfo.processInfo.processIdentifier)
+        let keys = registry.all.map(\.key)
+        var beats = 0
+        while !Task.isCancelled {
+            do {
+                let held = shared.withLock { $0.inFlight }
+                if !held.isEmpty {
+                    let kept = try await store.extendLeases(
+                        worker: configuration.workerID, ids: Array(held.keys), tokens: Array(held.values),
+                        lease: configuration.leaseDuration)
+                    for lost in held.keys where !kept.contains(lost) {
+                        logger.warning("lease lost to another worker", metadata: ["workflow_id": "\(lost.uuidString.lowercased())"])
+                    }
+                }
+                try await store.recordWorkerHeartbeat(
+                    id: configuration.workerID, host: host, pid: pid, concurrency: configuration.concurrency,
+                    definitions: keys)
+                if beats % 20 == 0 {
+                    for unknown in try await store.dueWithUnknownDefinitions(definitions) {
+                        logger.warning("due workflows of a definition this worker does not run are left alone", metadata: [
+                            "workflow_type": "\(unknown.type)", "version": "\(unknown.version)", "count": "\(unknown.count)",
+                        ])
+                    }
+                }
+                beats += 1
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: configuration.heartbeatInterval)
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Wires a worker process: the Postgres client and the worker in one ServiceGroup that shuts
+/// down gracefully on SIGTERM and SIGINT (the worker drains before the client closes).
+public enum WorkerHost {
+    public static func run(
+        environment: EngineEnvironment, worker configuration: WorkerConfiguration,
+        registry: WorkflowRegistry, logger: Logger
+    ) async throws {
+        let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
+        let store = WorkflowStore(client: client, database: environment.database, logger: logger)
+        let worker = Worker(store: store, registry: registry, configuration: configuration, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: client),
+                    .init(service: worker),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+}
+
