@@ -55,16 +55,22 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // A worker binary with probe workflows that the engine tests start, kill and restart.
+        // Probe workflows and an "outside world" ledger shared by the tests and the test worker.
+        .target(
+            name: "SundialTestSupport",
+            dependencies: ["SundialEngine", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/Support"
+        ),
+        // A worker binary running the probe workflows, which the engine tests start, kill and restart.
         .executableTarget(
             name: "SundialTestWorker",
-            dependencies: ["SundialEngine", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: ["SundialEngine", "SundialTestSupport"],
             path: "Tests/TestWorker"
         ),
         .testTarget(name: "SundialTests", dependencies: ["Sundial"]),
         .testTarget(
             name: "SundialEngineTests",
-            dependencies: ["SundialEngine", "Workflows", "SundialTestWorker"]
+            dependencies: ["SundialEngine", "Workflows", "SundialTestSupport", "SundialTestWorker"]
         ),
     ]
 )
