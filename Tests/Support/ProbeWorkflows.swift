@@ -167,7 +167,11 @@ public struct SignalProbe: Workflow {
         }
     }
     public struct Context: Codable, Sendable { public var input: Input; public var payloads: [String] }
-    public struct Output: Codable, Sendable, Equatable { public var branch: String; public var payloads: [String] }
+    public struct Output: Codable, Sendable, Equatable {
+        public var branch: String
+        public var payloads: [String]
+        public init(branch: String, payloads: [String]) { self.branch = branch; self.payloads = payloads }
+    }
     public struct Payload: Codable, Sendable { public var text: String; public init(text: String) { self.text = text } }
 
     public init() {}

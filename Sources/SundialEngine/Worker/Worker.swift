@@ -97,8 +97,8 @@ public final class Worker: Service, Sendable {
                         for workflow in claimed {
                             shared.withLock { $0.inFlight[workflow.id] = workflow.fencingToken }
                             executions.addTask {
-                                await runner.drive(workflow)
-                                self.finished(workflow.id)
+                                // An abandoned step keeps its entry, so its lease is released below.
+                                if await runner.drive(workflow) == .handedBack { self.finished(workflow.id) }
                             }
                         }
                         wantMore = claimed.count == limit

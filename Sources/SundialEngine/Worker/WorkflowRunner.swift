@@ -17,7 +17,12 @@ struct WorkflowRunner: Sendable {
     /// Told about a future run time this worker committed, so it wakes for it.
     let noteTimer: @Sendable (Date) -> Void
 
-    func drive(_ claimed: ClaimedWorkflow) async {
+    /// How a drive ended: the workflow left this worker's hands (committed, released or
+    /// fenced), or the step was cancelled by the drain deadline and its lease is still held.
+    enum Ending: Sendable { case handedBack, abandoned }
+
+    @discardableResult
+    func drive(_ claimed: ClaimedWorkflow) async -> Ending {
         var current = claimed
         var logger = self.logger
         logger[metadataKey: "workflow_id"] = "\(claimed.id.uuidString.lowercased())"
@@ -26,7 +31,7 @@ struct WorkflowRunner: Sendable {
         guard let definition = registry.definition(claimed.type, version: claimed.version) else {
             logger.warning("claimed a workflow whose definition this worker does not have; releasing it")
             try? await store.releaseLeases(worker: configuration.workerID, ids: [claimed.id], tokens: [claimed.fencingToken])
-            return
+            return .handedBack
         }
         if let previous = claimed.previousOwner, previous != configuration.workerID {
             logger.notice("took over workflow after its lease expired", metadata: ["previous_owner": "\(previous)", "state": "\(claimed.state)"])
@@ -37,11 +42,17 @@ struct WorkflowRunner: Sendable {
             logger[metadataKey: "visit"] = "\(current.visit)"
             let started = ContinuousClock.now
             let commit = await plan(current, definition: definition, logger: logger)
+            if Task.isCancelled {
+                // Cancelled by the drain deadline: the step's outcome is not a real failure.
+                // Commit nothing; the worker releases the lease.
+                logger.notice("step cancelled by shutdown; its lease will be released")
+                return .abandoned
+            }
             var timed = commit
             if timed.durationMilliseconds == nil, timed.event != nil {
                 timed.durationMilliseconds = (ContinuousClock.now - started).seconds * 1000
             }
-            guard let committed = await commitWithRetry(timed, logger: logger) else { return }
+            guard let committed = await commitWithRetry(timed, logger: logger) else { return .handedBack }
 
             if committed.leaseKept, !Task.isCancelled {
                 current.state = timed.state
@@ -65,7 +76,7 @@ struct WorkflowRunner: Sendable {
                 || committed.status == .runnable || committed.status == .compensating {
                 noteTimer(runAt)
             }
-            return
+            return .handedBack
         }
     }
 
