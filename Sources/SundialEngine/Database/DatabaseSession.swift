@@ -10,7 +10,10 @@ public enum DatabaseSession {
         _ database: DatabaseConfiguration, logger: Logger,
         _ body: @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {
-        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        // Pool chatter (connections opening and closing with the session) is not the user's concern.
+        var poolLogger = logger
+        poolLogger.logLevel = .error
+        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: poolLogger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 await client.run()
