@@ -32,6 +32,10 @@ public final class Step<W: Workflow> {
 
     /// Compensations registered during this attempt, in registration order.
     public private(set) var registeredUndos: [W.Compensation] = []
+    /// Outbox messages added during this attempt (see ``enqueue(topic:payload:key:)``).
+    public internal(set) var registeredMessages: [OutboxMessage] = []
+    /// Child workflows started during this attempt (see ``startChild(_:key:input:)``).
+    public internal(set) var registeredChildren: [ChildStart] = []
 
     public init(
         workflowID: UUID, businessKey: String, state: W.State, visit: Int, attempt: Int,

@@ -241,12 +241,47 @@ public struct SlowProbe: Workflow {
     }
 }
 
+/// Adds an outbox message and starts a child, failing its first attempt after doing so: only
+/// the committed attempt's message and child may exist.
+public struct ParentProbe: Workflow {
+    public static let name = "probe-parent"
+    public static let version = 1
+    public static let initialState = State.fanOut
+    public enum State: String, WorkflowState { case fanOut, done }
+    public struct Input: Codable, Sendable { public var order: String; public init(order: String) { self.order = order } }
+    public typealias Context = Input
+    public struct StatusEvent: Codable, Sendable, Equatable {
+        public var order: String
+        public var status: String
+        public init(order: String, status: String) { self.order = order; self.status = status }
+    }
+
+    public init() {}
+    public static func makeContext(from input: Input) -> Input { input }
+
+    public func policy(for state: State) -> StatePolicy<State> {
+        StatePolicy(retry: RetryPolicy(initialDelay: .milliseconds(20), jitter: 0, maxAttempts: 3))
+    }
+
+    public func run(_ state: State, _ ctx: inout Input, _ step: Step<Self>) async throws -> Next {
+        switch state {
+        case .fanOut:
+            try step.enqueue(topic: "order-status", payload: StatusEvent(order: ctx.order, status: "confirmed"))
+            try step.startChild(FiveSteps.self, key: "child-of-\(ctx.order)", input: .init(n: 42))
+            if step.attempt == 1 { throw WorkflowError.retryable("flaky after enqueueing") }
+            return .next(.done)
+        case .done:
+            return .complete
+        }
+    }
+}
+
 /// Every probe, as the test worker registers them.
 public enum Probes {
     public static func registry(world: WorldLedger) -> WorkflowRegistry {
         WorkflowRegistry([
             EffectProbe(world: world), FiveSteps(), FlakyProbe(), SagaProbe(world: world), SignalProbe(),
-            TimerProbe(), SlowProbe(),
+            TimerProbe(), SlowProbe(), ParentProbe(),
         ])
     }
 }

@@ -20,11 +20,7 @@ enum StepExecutor {
         } catch {
             throw InputError(field: InputDecodingDescription.path(of: error), InputDecodingDescription.message(of: error))
         }
-        try W.validate(input)
-        let context = try W.makeContext(from: input)
-        let encoder = JSONEncoder.sundial
-        return (String(decoding: try encoder.encode(input), as: UTF8.self),
-                String(decoding: try encoder.encode(context), as: UTF8.self))
+        return try W.encodedStart(input: input)
     }
 
     static func run<W: Workflow>(_ workflow: W, _ request: StepRequest) async -> StepResult {
@@ -46,12 +42,12 @@ enum StepExecutor {
             attempt: request.attempt, signal: request.signal, timedOut: request.timedOut,
             previousError: request.previousError, logger: request.logger, clock: request.clock)
 
-        let outcome: (transition: W.Next, context: W.Context, undos: [W.Compensation])
+        let outcome: (transition: W.Next, context: W.Context, undos: [W.Compensation], messages: [OutboxMessage], children: [ChildStart])
         do {
             outcome = try await withTimeLimit(policy.timeout) {
                 var working = context
                 let transition = try await workflow.run(state, &working, step)
-                return (transition, working, step.registeredUndos)
+                return (transition, working, step.registeredUndos, step.registeredMessages, step.registeredChildren)
             }
         } catch {
             return .failure(
@@ -77,7 +73,8 @@ enum StepExecutor {
             case .fail(let reason): kind = .fail(reason: reason)
             }
             return .transition(StepTransition(
-                kind: kind, context: newContext == request.context ? nil : newContext, undos: undos))
+                kind: kind, context: newContext == request.context ? nil : newContext, undos: undos,
+                messages: outcome.messages, children: outcome.children))
         } catch {
             return .failure(message: "could not encode the step's result: \(error)", decision: .giveUp(retryable: false),
                             onFailure: nil)

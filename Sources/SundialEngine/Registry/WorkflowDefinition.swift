@@ -77,6 +77,8 @@ struct StepTransition: Sendable {
     let context: String?
     /// JSON array of undo entries registered by the handler.
     let undos: String
+    let messages: [OutboxMessage]
+    let children: [ChildStart]
 }
 
 struct UndoRequest: Sendable {

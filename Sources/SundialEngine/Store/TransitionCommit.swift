@@ -1,4 +1,5 @@
 import Foundation
+import Sundial
 
 /// Everything one transition writes, committed by ``WorkflowStore/commitTransition(_:)`` in a
 /// single statement: the row update, the history entry, the compensation stack change, the
@@ -45,6 +46,10 @@ struct TransitionCommit: Sendable {
     /// The `signal_seq` this worker last saw; a different value at commit means a signal came in.
     var seenSignalSeq: Int64
     var consumeSignalID: String? = nil
+    /// Outbox rows written with the transition.
+    var messages: [OutboxMessage] = []
+    /// Child workflows created with the transition.
+    var children: [ChildStart] = []
     var finished = false
     /// nil writes no history row (a quiet re-wait after a spurious wake-up).
     var event: String?

@@ -24,6 +24,19 @@ public struct WorkflowSnapshot: Sendable, Codable, Equatable {
     public let createdAt: Date
     public let updatedAt: Date
     public let finishedAt: Date?
+    /// The workflow that started this one as a child.
+    public let parentID: UUID?
+}
+
+/// One row of the durable outbox.
+public struct OutboxRow: Sendable, Codable, Equatable {
+    public let id: Int64
+    public let workflowID: UUID
+    public let topic: String
+    public let dedupeKey: String
+    public let payload: String
+    public let status: String
+    public let attempts: Int
 }
 
 /// One entry of a workflow's append-only history.
@@ -46,7 +59,7 @@ extension WorkflowStore {
         let rows = try await client.query("""
             SELECT id, type, version, business_key, state, status, input::text, context::text, output::text,
                    compensations::text, run_at, wait_signal, visit, attempt, last_error, lease_owner,
-                   fencing_token, cancel_requested, created_at, updated_at, finished_at
+                   fencing_token, cancel_requested, created_at, updated_at, finished_at, parent_id
             FROM workflows WHERE id = \(id)
             """, logger: logger)
         for try await row in rows {
@@ -72,7 +85,8 @@ extension WorkflowStore {
                 cancelRequested: try r["cancel_requested"].decode(Bool.self),
                 createdAt: try r["created_at"].decode(Date.self),
                 updatedAt: try r["updated_at"].decode(Date.self),
-                finishedAt: try r["finished_at"].decode(Date?.self))
+                finishedAt: try r["finished_at"].decode(Date?.self),
+                parentID: try r["parent_id"].decode(UUID?.self))
         }
         throw StoreError.notFound(id)
     }
@@ -99,6 +113,27 @@ extension WorkflowStore {
                 createdAt: try r["created_at"].decode(Date.self)))
         }
         return entries
+    }
+
+    /// The outbox messages a workflow wrote, oldest first (index `outbox_by_workflow`).
+    public func outbox(of workflowID: UUID) async throws -> [OutboxRow] {
+        let rows = try await client.query("""
+            SELECT id, workflow_id, topic, dedupe_key, payload::text, status, attempts
+            FROM outbox WHERE workflow_id = \(workflowID) ORDER BY id
+            """, logger: logger)
+        var result: [OutboxRow] = []
+        for try await (id, workflow, topic, key, payload, status, attempts) in rows.decode((Int64, UUID, String, String, String, String, Int).self) {
+            result.append(OutboxRow(id: id, workflowID: workflow, topic: topic, dedupeKey: key, payload: payload, status: status, attempts: attempts))
+        }
+        return result
+    }
+
+    /// The ids of the workflows `parentID` started (index `workflows_by_parent`).
+    public func children(of parentID: UUID) async throws -> [UUID] {
+        let rows = try await client.query("SELECT id FROM workflows WHERE parent_id = \(parentID) ORDER BY created_at", logger: logger)
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
     }
 
     /// Counts of workflows by status (for progress lines and tests).

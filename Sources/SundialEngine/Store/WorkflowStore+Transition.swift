@@ -29,6 +29,16 @@ extension WorkflowStore {
         }
         let leaseOwner: String? = keepLeaseMilliseconds == nil ? nil : commit.worker
         let active = !commit.finished && commit.status != .failed && commit.status != .compensationFailed
+        let messageTopics = commit.messages.map(\.topic)
+        let messageKeys = commit.messages.map(\.key)
+        let messagePayloads = commit.messages.map(\.payload)
+        let childIDs = commit.children.map { _ in UUID() }
+        let childTypes = commit.children.map(\.type)
+        let childVersions = commit.children.map(\.version)
+        let childKeys = commit.children.map(\.key)
+        let childStates = commit.children.map(\.initialState)
+        let childInputs = commit.children.map(\.input)
+        let childContexts = commit.children.map(\.context)
 
         let rows = try await client.query("""
             WITH target_time AS (
@@ -79,9 +89,27 @@ extension WorkflowStore {
                 UPDATE workflow_signals SET consumed_at = now(), consumed_visit = \(commit.expectedVisit)
                 WHERE workflow_id = \(commit.id) AND signal_id = \(commit.consumeSignalID)::text
                   AND consumed_at IS NULL AND EXISTS (SELECT 1 FROM updated)
+            ), outboxed AS (
+                INSERT INTO outbox (workflow_id, topic, dedupe_key, payload)
+                SELECT u.id, m.topic, m.dedupe_key, m.payload::jsonb
+                FROM updated u, unnest(\(messageTopics)::text[], \(messageKeys)::text[], \(messagePayloads)::text[])
+                     AS m(topic, dedupe_key, payload)
+                ON CONFLICT (topic, dedupe_key) DO NOTHING
+            ), children AS (
+                INSERT INTO workflows (id, type, version, business_key, state, status, input, context, run_at, parent_id)
+                SELECT c.id, c.type, c.version, c.business_key, c.state, 'runnable', c.input::jsonb, c.context::jsonb, now(), u.id
+                FROM updated u, unnest(\(childIDs)::uuid[], \(childTypes)::text[], \(childVersions)::int4[],
+                                       \(childKeys)::text[], \(childStates)::text[], \(childInputs)::text[],
+                                       \(childContexts)::text[])
+                     AS c(id, type, version, business_key, state, input, context)
+                ON CONFLICT (type, business_key) DO NOTHING
+                RETURNING id, state
+            ), child_history AS (
+                INSERT INTO workflow_history (workflow_id, visit, event, to_state, worker_id)
+                SELECT id, 1, 'started', state, \(commit.worker) FROM children
             ), notified AS (
                 SELECT pg_notify(\(wakeupChannel), '') FROM updated
-                WHERE NOT updated.lease_kept AND updated.run_at <= now()
+                WHERE (NOT updated.lease_kept AND updated.run_at <= now()) OR EXISTS (SELECT 1 FROM children)
             )
             SELECT u.status, u.run_at, u.lease_kept, u.cancel_requested, u.signal_seq, u.top_undo, u.undo_depth
             FROM updated u, (SELECT count(*) FROM notified) n

@@ -178,6 +178,8 @@ struct WorkflowRunner: Sendable {
         case .transition(let transition):
             commit.context = transition.context
             commit.pushUndos = transition.undos
+            commit.messages = transition.messages
+            commit.children = transition.children
             commit.newVisit = current.visit + 1
             commit.newAttempt = 0
             commit.lastError = nil
