@@ -32,6 +32,15 @@ let package = Package(
             ],
             plugins: ["EmbedMigrations"]
         ),
+        // The benchmark sections `ops/bench` runs (release build).
+        .executableTarget(
+            name: "sundial-bench",
+            dependencies: [
+                "SundialEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         // Build-time tool: turns `Migrations/*.sql` into Swift source so the binary carries its schema.
         .executableTarget(name: "sundial-embed-migrations"),
         .plugin(

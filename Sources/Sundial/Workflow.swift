@@ -14,6 +14,7 @@ import Foundation
 ///     static let name = "greeting"
 ///     static let version = 1
 ///     enum State: String, WorkflowState { case compose, send }
+///     typealias Output = String
 ///     struct Input: Codable, Sendable { var to: String }
 ///     struct Context: Codable, Sendable { var to: String; var text: String? }
 ///
@@ -32,7 +33,10 @@ public protocol Workflow: Sendable {
     associatedtype State: WorkflowState
     associatedtype Input: Codable & Sendable
     associatedtype Context: Codable & Sendable
-    associatedtype Output: Codable & Sendable = NoOutput
+    /// What the workflow completes with; `typealias Output = NoOutput` when it reports nothing.
+    /// (Declared explicitly: inferring it from `run`'s `Next` return type is a cycle the
+    /// compiler rejects.)
+    associatedtype Output: Codable & Sendable
     associatedtype Compensation: Codable & Sendable = NoCompensation
 
     /// The stable type name stored with every instance (`order`, `quickbooks-daily`).

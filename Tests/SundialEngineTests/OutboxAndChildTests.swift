@@ -45,6 +45,7 @@ struct OutboxAndChildTests {
             static let version = 1
             static let initialState = State.only
             enum State: String, WorkflowState { case only }
+            typealias Output = NoOutput
             struct Input: Codable, Sendable { var n: Int }
             typealias Context = Input
             static func validate(_ input: Input) throws { if input.n < 0 { throw InputError(field: "n", "must not be negative") } }

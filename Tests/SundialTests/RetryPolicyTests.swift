@@ -62,6 +62,7 @@ struct WorkflowAPITests {
         static let version = 1
         static let initialState = State.only
         enum State: String, WorkflowState { case only }
+        typealias Output = NoOutput
         struct Input: Codable, Sendable {}
         struct Context: Codable, Sendable {}
         static func makeContext(from input: Input) -> Context { Context() }

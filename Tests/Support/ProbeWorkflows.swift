@@ -9,6 +9,7 @@ public struct EffectProbe: Workflow {
     public static let version = 1
     public static let initialState = State.charge
     public enum State: String, WorkflowState { case charge, finish }
+    public typealias Output = NoOutput
     public struct Input: Codable, Sendable { public var holdMilliseconds: Int; public init(holdMilliseconds: Int) { self.holdMilliseconds = holdMilliseconds } }
     public typealias Context = Input
 
@@ -109,6 +110,7 @@ public struct SagaProbe: Workflow {
     public static let version = 1
     public static let initialState = State.first
     public enum State: String, WorkflowState { case first, second, third, wait }
+    public typealias Output = NoOutput
     public struct Input: Codable, Sendable {
         public var tag: String
         /// fail | wait | failUndo
@@ -225,6 +227,7 @@ public struct SlowProbe: Workflow {
     public static let version = 1
     public static let initialState = State.one
     public enum State: String, WorkflowState { case one, two, three }
+    public typealias Output = NoOutput
     public struct Input: Codable, Sendable { public var stepMilliseconds: Int; public init(stepMilliseconds: Int) { self.stepMilliseconds = stepMilliseconds } }
     public typealias Context = Input
 
@@ -248,6 +251,7 @@ public struct ParentProbe: Workflow {
     public static let version = 1
     public static let initialState = State.fanOut
     public enum State: String, WorkflowState { case fanOut, done }
+    public typealias Output = NoOutput
     public struct Input: Codable, Sendable { public var order: String; public init(order: String) { self.order = order } }
     public typealias Context = Input
     public struct StatusEvent: Codable, Sendable, Equatable {

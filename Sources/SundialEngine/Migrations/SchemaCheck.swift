@@ -17,7 +17,7 @@ public enum SchemaCheck {
             } catch {
                 attempt += 1
                 if attempt >= 30 || Task.isCancelled { throw error }
-                logger.warning("database not reachable yet; retrying", metadata: ["error": "\(error)"])
+                logger.warning("database not reachable yet; retrying", metadata: ["error": "\(ErrorDescription.describe(error))"])
                 try await Task.sleep(for: .seconds(1))
             }
         }

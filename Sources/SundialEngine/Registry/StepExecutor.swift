@@ -103,7 +103,7 @@ enum StepExecutor {
     }
 
     static func describe(_ error: any Error) -> String {
-        let text = String(describing: error)
+        let text = ErrorDescription.describe(error)
         return text.count > 2000 ? String(text.prefix(2000)) + "…" : text
     }
 }

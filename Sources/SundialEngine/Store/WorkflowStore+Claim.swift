@@ -17,6 +17,7 @@ extension WorkflowStore {
         let types = definitions.map(\.type)
         let versions = definitions.map(\.version)
         let leaseMilliseconds = lease.seconds * 1000
+        counters.claims.add(1, ordering: .relaxed)
         let rows = try await client.query("""
             WITH due AS (
                 SELECT w.id, w.lease_owner AS previous_owner, sig.signal_id, sig.payload
@@ -82,12 +83,14 @@ extension WorkflowStore {
                 previousOwner: try r["previous_owner"].decode(String?.self)
             ))
         }
+        counters.claimedRows.add(claimed.count, ordering: .relaxed)
         return claimed
     }
 
     /// The earliest future `run_at` among active workflows, so an idle worker can sleep exactly
     /// until the next timer. Served by `workflows_due` (an index-only probe).
     func nextDueTime() async throws -> Date? {
+        counters.other.add(1, ordering: .relaxed)
         let rows = try await client.query("SELECT min(run_at) FROM workflows WHERE run_at > now()", logger: logger)
         for try await value in rows.decode(Date?.self) { return value }
         return nil
@@ -98,6 +101,7 @@ extension WorkflowStore {
     func extendLeases(worker: String, ids: [UUID], tokens: [Int64], lease: Duration) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
         let leaseMilliseconds = lease.seconds * 1000
+        counters.other.add(1, ordering: .relaxed)
         let rows = try await client.query("""
             UPDATE workflows w
             SET run_at = now() + \(leaseMilliseconds) * interval '1 millisecond'

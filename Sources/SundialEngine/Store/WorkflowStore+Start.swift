@@ -22,6 +22,7 @@ extension WorkflowStore {
         // ON CONFLICT waits for a concurrent insert of the same key; the statement's snapshot
         // then cannot see that row, so an empty answer means "look again".
         for _ in 0..<3 {
+            counters.starts.add(1, ordering: .relaxed)
             let rows = try await client.query("""
                 WITH inserted AS (
                     INSERT INTO workflows (id, type, version, business_key, state, status, input, context, run_at)

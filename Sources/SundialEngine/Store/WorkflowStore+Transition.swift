@@ -40,6 +40,7 @@ extension WorkflowStore {
         let childInputs = commit.children.map(\.input)
         let childContexts = commit.children.map(\.context)
 
+        counters.commits.add(1, ordering: .relaxed)
         let rows = try await client.query("""
             WITH target_time AS (
                 SELECT COALESCE(\(absolute)::timestamptz,

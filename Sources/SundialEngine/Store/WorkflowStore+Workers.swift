@@ -4,6 +4,7 @@ import PostgresNIO
 extension WorkflowStore {
     /// Records that a worker is alive, with what it can run (primary key upsert).
     func recordWorkerHeartbeat(id: String, host: String, pid: Int, concurrency: Int, definitions: [String]) async throws {
+        counters.other.add(1, ordering: .relaxed)
         try await client.query("""
             INSERT INTO workers (id, host, pid, concurrency, definitions)
             VALUES (\(id), \(host), \(pid), \(concurrency), \(definitions))

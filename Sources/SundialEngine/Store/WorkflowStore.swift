@@ -11,12 +11,15 @@ import PostgresNIO
 public struct WorkflowStore: Sendable {
     public let client: PostgresClient
     public let database: DatabaseConfiguration
+    /// Round trips made through this store, by kind.
+    public let counters: StoreCounters
     let logger: Logger
 
-    public init(client: PostgresClient, database: DatabaseConfiguration, logger: Logger) {
+    public init(client: PostgresClient, database: DatabaseConfiguration, logger: Logger, counters: StoreCounters = StoreCounters()) {
         self.client = client
         self.database = database
         self.logger = logger
+        self.counters = counters
     }
 
     var wakeupChannel: String { database.wakeupChannel }

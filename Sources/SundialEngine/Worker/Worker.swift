@@ -60,7 +60,7 @@ public final class Worker: Service, Sendable {
             self.beginDrain()
         }
         try? await store.recordWorkerStopped(id: configuration.workerID)
-        logger.info("worker stopped")
+        logger.info("worker stopped", metadata: ["round_trips": "\(store.counters.snapshot)"])
     }
 
     /// Stops claiming; running steps finish and release their leases.
@@ -106,7 +106,7 @@ public final class Worker: Service, Sendable {
                     } catch {
                         failures += 1
                         let backoff = Duration.milliseconds(min(5000, 100 << min(failures, 6)))
-                        logger.error("claim failed; retrying", metadata: ["error": "\(error)", "backoff": "\(backoff)"])
+                        logger.error("claim failed; retrying", metadata: ["error": "\(ErrorDescription.describe(error))", "backoff": "\(backoff)"])
                         await wake.wait(timeout: backoff)
                         continue
                     }
@@ -175,7 +175,7 @@ public final class Worker: Service, Sendable {
                                           tokens: Array(remaining.values))
             logger.info("released leases of unfinished steps", metadata: ["count": "\(remaining.count)"])
         } catch {
-            logger.error("could not release leases; they expire on their own", metadata: ["error": "\(error)"])
+            logger.error("could not release leases; they expire on their own", metadata: ["error": "\(ErrorDescription.describe(error))"])
         }
     }
 
@@ -198,7 +198,7 @@ public final class Worker: Service, Sendable {
                 if Task.isCancelled { return }
                 failures += 1
                 logger.warning("wake-up listener lost its connection; polling until it is back",
-                               metadata: ["error": "\(error)"])
+                               metadata: ["error": "\(ErrorDescription.describe(error))"])
                 try? await Task.sleep(for: .milliseconds(min(5000, 100 << min(failures, 6))))
             }
         }
@@ -235,7 +235,7 @@ public final class Worker: Service, Sendable {
                 beats += 1
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
+                logger.warning("heartbeat failed", metadata: ["error": "\(ErrorDescription.describe(error))"])
             }
             try? await Task.sleep(for: configuration.heartbeatInterval)
         }

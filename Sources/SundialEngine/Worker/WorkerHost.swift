@@ -8,10 +8,10 @@ import ServiceLifecycle
 public enum WorkerHost {
     public static func run(
         environment: EngineEnvironment, worker configuration: WorkerConfiguration,
-        registry: WorkflowRegistry, logger: Logger
+        registry: WorkflowRegistry, logger: Logger, counters: StoreCounters = StoreCounters()
     ) async throws {
         let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
-        let store = WorkflowStore(client: client, database: environment.database, logger: logger)
+        let store = WorkflowStore(client: client, database: environment.database, logger: logger, counters: counters)
         let worker = Worker(store: store, registry: registry, configuration: configuration, logger: logger)
         let group = ServiceGroup(
             configuration: .init(

@@ -92,12 +92,12 @@ struct WorkflowRunner: Sendable {
                     logger.notice("an earlier commit attempt landed after all; leaving the workflow to the next claim")
                 } else {
                     logger.warning("transition refused: the lease was lost to another worker; the newer state stands",
-                                   metadata: ["error": "\(error)", "status": "\(commit.status.rawValue)"])
+                                   metadata: ["error": "\(ErrorDescription.describe(error))", "status": "\(commit.status.rawValue)"])
                 }
                 return nil
             } catch {
                 ambiguous = true
-                logger.error("transition commit failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                logger.error("transition commit failed", metadata: ["error": "\(ErrorDescription.describe(error))", "attempt": "\(attempt)"])
                 if attempt < 3 { try? await Task.sleep(for: .milliseconds(200 * attempt)) }
             }
         }
