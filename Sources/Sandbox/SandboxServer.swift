@@ -37,7 +37,7 @@ public final class SandboxServer: Service, Sendable {
     let shop: ShopReceiver
     private let boundPort = BoundPort()
 
-    public init(configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = Logger(label: "sundial.sandbox")) {
+    public init(configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = SandboxServer.quietLogger) {
         self.configuration = configuration
         self.logger = logger
         let clock = configuration.clock
@@ -86,7 +86,7 @@ public final class SandboxServer: Service, Sendable {
     /// Starts a sandbox, runs `body` with it and its port, then shuts it down gracefully.
     public static func withRunning<Result: Sendable>(
         _ configuration: SandboxConfiguration = SandboxConfiguration(),
-        logger: Logger = Logger(label: "sundial.sandbox"),
+        logger: Logger = SandboxServer.quietLogger,
         _ body: (SandboxServer, Int) async throws -> Result
     ) async throws -> Result {
         let server = SandboxServer(configuration: configuration, logger: logger)
@@ -105,6 +105,13 @@ public final class SandboxServer: Service, Sendable {
                 throw error
             }
         }
+    }
+
+    /// The default logger: warnings and errors only, so test output stays readable.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "sundial.sandbox")
+        logger.logLevel = .warning
+        return logger
     }
 
     // MARK: Test and demo controls
