@@ -64,7 +64,7 @@ public final class SandboxServer: Service, Sendable {
             try await withGracefulShutdownHandler {
                 try await application.run()
             } onGracefulShutdown: {
-                self.faults.releaseHangs()
+                self.faults.stopHanging()
             }
         } catch {
             boundPort.fail(error)

@@ -22,6 +22,8 @@ public final class FaultInjector: Sendable {
         var settings: [SandboxAPI: FaultSettings]
         var generators: [SandboxAPI: SeededGenerator]
         var hangGeneration: UInt64 = 0
+        /// Set at shutdown: from then on nothing hangs, so the server can drain.
+        var hangsDisabled = false
     }
 
     private let state: Mutex<State>
@@ -97,9 +99,12 @@ public final class FaultInjector: Sendable {
         }
     }
 
-    /// Lets every request that is currently hanging finish (used at shutdown).
-    func releaseHangs() {
-        state.withLock { $0.hangGeneration &+= 1 }
+    /// Lets every request that is hanging now or later finish at once (used at shutdown).
+    func stopHanging() {
+        state.withLock { state in
+            state.hangGeneration &+= 1
+            state.hangsDisabled = true
+        }
     }
 
     func plan(for api: SandboxAPI) -> Plan {
@@ -141,7 +146,7 @@ public final class FaultInjector: Sendable {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: hangLimit)
         while clock.now < deadline, !Task.isCancelled {
-            if state.withLock({ $0.hangGeneration }) != generation { return }
+            if state.withLock({ $0.hangGeneration != generation || $0.hangsDisabled }) { return }
             try? await Task.sleep(for: .milliseconds(20))
         }
     }
