@@ -1,0 +1,25 @@
+/// SplitMix64: a tiny deterministic generator, so a test that seeds the sandbox gets the same
+/// fault sequence on every run. Not for cryptography.
+struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// True with probability `rate`; never draws when the rate is 0 or 1, so turning one fault on
+    /// does not shift the sequence another fault sees.
+    mutating func chance(_ rate: Double) -> Bool {
+        if rate <= 0 { return false }
+        if rate >= 1 { return true }
+        return Double(next() >> 11) / Double(1 << 53) < rate
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Hummingbird
+
+/// FedEx Track API: by tracking numbers (an unknown number is a 200 with a per-number error) and
+/// by customer reference, which is how a client finds a label whose create response it lost.
+extension FedExSimulator {
+    func trackByNumbers(_ request: Request) async throws -> Response {
+        var request = request
+        guard let body = try? JSONValue.parse(try await request.bodyBytes()),
+            let infos = body["trackingInfo"]?.arrayValue, !infos.isEmpty
+        else {
+            return FedExError.invalidInput(["trackingInfo"], customerTransactionID: request.header("x-customer-transaction-id"))
+        }
+        guard infos.count <= 30 else {
+            return FedExError.response(status: .badRequest, code: "TRACKING.TRACKINGNUMBERS.LIMITEXCEEDED", message: "Please limit your request to 30 tracking numbers.")
+        }
+        let results: [JSONValue] = infos.map { info in
+            let number = info["trackingNumberInfo"]?["trackingNumber"]?.stringValue ?? ""
+            guard let label = labels.label(number), label.carrier == .fedex else {
+                return [
+                    "trackingNumber": .string(number),
+                    "trackResults": [
+                        [
+                            "trackingNumberInfo": ["trackingNumber": .string(number), "trackingNumberUniqueId": "", "carrierCode": ""],
+                            "error": [
+                                "code": "TRACKING.TRACKINGNUMBER.NOTFOUND",
+                                "message": "Tracking number cannot be found. Please correct the tracking number and try again.",
+                            ],
+                        ]
+                    ],
+                ]
+            }
+            return ["trackingNumber": .string(number), "trackResults": [trackResult(label, number: number)]]
+        }
+        return trackResponse(results)
+    }
+
+    func trackByReference(_ request: Request) async throws -> Response {
+        var request = request
+        guard let body = try? JSONValue.parse(try await request.bodyBytes()),
+            let reference = body["referencesInformation"]?["value"]?.stringValue, !reference.isEmpty
+        else {
+            return FedExError.invalidInput(["referencesInformation.value"], customerTransactionID: request.header("x-customer-transaction-id"))
+        }
+        let found = labels.labels(carrier: .fedex, reference: reference)
+        guard !found.isEmpty else {
+            return trackResponse([
+                [
+                    "trackingNumber": "",
+                    "trackResults": [
+                        [
+                            "error": [
+                                "code": "TRACKING.REFERENCENUMBER.NOTFOUND",
+                                "message": "Reference number cannot be found. Please correct the reference number and try again.",
+                            ]
+                        ]
+                    ],
+                ]
+            ])
+        }
+        return trackResponse(
+            found.map { label in
+                ["trackingNumber": .string(label.trackingNumber), "trackResults": [trackResult(label, number: label.trackingNumber)]]
+            }
+        )
+    }
+
+    private func trackResponse(_ results: [JSONValue]) -> Response {
+        .json(["transactionId": .string(RandomIDs.uuid()), "output": ["completeTrackResults": .array(results)]])
+    }
+
+    private func trackResult(_ label: ShippingLabel, number: String) -> JSONValue {
+        let current = Self.statusDetail(label)
+        var events: [JSONValue] = []
+        let reached = label.voided ? [TrackingStatus.labelCreated] : TrackingStatus.allCases.filter { Self.rank($0) <= Self.rank(label.status) && ($0 != .exception || label.status == .exception) }
+        for status in reached.reversed() {
+            let detail = Self.detail(status)
+            events.append([
+                "date": .string(clock.iso8601(status == .labelCreated ? label.createdAt : label.statusChangedAt, fractional: false)),
+                "eventType": .string(detail.code),
+                "eventDescription": .string(detail.description),
+                "derivedStatusCode": .string(detail.code),
+                "derivedStatus": .string(detail.locale),
+            ])
+        }
+        var dates: [JSONValue] = [["type": "SHIP", "dateTime": .string(clock.iso8601(label.createdAt, fractional: false))]]
+        if label.status == .delivered, !label.voided {
+            dates.append(["type": "ACTUAL_DELIVERY", "dateTime": .string(clock.iso8601(label.statusChangedAt, fractional: false))])
+        }
+        return [
+            "trackingNumberInfo": ["trackingNumber": .string(number), "trackingNumberUniqueId": .string("12029~\(number)~FDEG"), "carrierCode": "FDXG"],
+            "additionalTrackingInfo": ["packageIdentifiers": [["type": "CUSTOMER_REFERENCE", "values": .array(label.reference.map { [.string($0)] } ?? [])]]],
+            "latestStatusDetail": [
+                "code": .string(current.code),
+                "derivedCode": .string(current.code),
+                "statusByLocale": .string(current.locale),
+                "description": .string(current.description),
+            ],
+            "dateAndTimes": .array(dates),
+            "scanEvents": .array(events),
+            "serviceDetail": ["type": .string(label.service)],
+        ]
+    }
+
+    private static func rank(_ status: TrackingStatus) -> Int {
+        TrackingStatus.allCases.firstIndex(of: status) ?? 0
+    }
+
+    private static func statusDetail(_ label: ShippingLabel) -> (code: String, locale: String, description: String) {
+        // Sandbox choice for a cancelled label: FedEx's "CA" (shipment cancelled) code.
+        label.voided ? ("CA", "Cancelled", "Shipment cancelled by sender") : detail(label.status)
+    }
+
+    private static func detail(_ status: TrackingStatus) -> (code: String, locale: String, description: String) {
+        switch status {
+        case .labelCreated: return ("IN", "Label created", "Shipment information sent to FedEx")
+        case .pickedUp: return ("PU", "Picked up", "Picked up")
+        case .inTransit: return ("IT", "In transit", "In transit")
+        case .outForDelivery: return ("OD", "On FedEx vehicle for delivery", "On FedEx vehicle for delivery")
+        case .delivered: return ("DL", "Delivered", "Delivered")
+        case .exception: return ("DE", "Delivery exception", "Delivery exception")
+        }
+    }
+}

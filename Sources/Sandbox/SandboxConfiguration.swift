@@ -1,0 +1,94 @@
+import Foundation
+
+/// Everything that can be chosen when a sandbox starts: where it listens, the credentials each
+/// simulated API accepts, token lifetimes, quotas and the initial faults. Exists so a test or a
+/// demo states its whole outside world in one value; all defaults give a working sandbox.
+public struct SandboxConfiguration: Sendable {
+    /// Bind address. Keep it on loopback.
+    public var host = "127.0.0.1"
+    /// Port to bind; 0 asks the OS for a free one (read it back with `SandboxServer.port()`).
+    public var port = 0
+    /// Faults active from the start (changeable later).
+    public var faults: [SandboxAPI: FaultSettings] = [:]
+    /// Seed of the fault generator; the same seed and request order give the same faults.
+    public var randomSeed: UInt64 = 0x5EED_5EED
+    /// Upper bound of a simulated hang; then a 503 is sent.
+    public var hangLimit: Duration = .seconds(60)
+    /// Source of "now" for token expiry, quotas and signature tolerance.
+    public var clock: SandboxClock = .system
+
+    public var stripe = Stripe()
+    public var fedex = FedEx()
+    public var ups = UPS()
+    public var usps = USPS()
+    public var quickBooks = QuickBooks()
+    public var shop = Shop()
+
+    public init() {}
+
+    /// Stripe: secret keys and idempotency-key retention.
+    public struct Stripe: Sendable {
+        /// Accepted secret keys. Empty accepts any key starting with `sk_test_`.
+        public var secretKeys: Set<String> = []
+        /// How long an idempotency key is remembered (Stripe: at least 24 hours).
+        public var idempotencyKeyLifetime: TimeInterval = 24 * 3600
+        public init() {}
+    }
+
+    /// FedEx: API key/secret for `client_credentials`, the shipper account and token lifetime.
+    public struct FedEx: Sendable {
+        public var clientID = "fedex-sandbox-api-key"
+        public var clientSecret = "fedex-sandbox-secret-key"
+        /// Accepted `accountNumber.value`; `nil` accepts any non-empty account.
+        public var accountNumber: String? = nil
+        public var tokenLifetimeSeconds = 3600
+        public init() {}
+    }
+
+    /// UPS: client id/secret (HTTP Basic on the token call) and token lifetime.
+    public struct UPS: Sendable {
+        public var clientID = "ups-sandbox-client-id"
+        public var clientSecret = "ups-sandbox-client-secret"
+        public var tokenLifetimeSeconds = 14399
+        public init() {}
+    }
+
+    /// USPS: consumer key/secret, token lifetimes and the per-hour request quota.
+    public struct USPS: Sendable {
+        public var clientID = "usps-sandbox-consumer-key"
+        public var clientSecret = "usps-sandbox-consumer-secret"
+        public var tokenLifetimeSeconds = 28800
+        public var paymentTokenLifetimeSeconds = 28800
+        /// Requests allowed per rolling clock hour across all USPS endpoints; `nil` means unlimited.
+        /// New USPS apps get 60.
+        public var hourlyQuota: Int? = 60
+        public init() {}
+    }
+
+    /// QuickBooks Online: the company (realm), OAuth client, pre-issued tokens and seed data.
+    public struct QuickBooks: Sendable {
+        public var realmID = "9341453050298461"
+        public var clientID = "qbo-sandbox-client-id"
+        public var clientSecret = "qbo-sandbox-client-secret"
+        /// An access token valid from the start, as after the one-time human consent.
+        public var accessToken = "qbo-sandbox-access-token"
+        /// A refresh token valid from the start.
+        public var refreshToken = "qbo-sandbox-refresh-token"
+        public var accessTokenLifetimeSeconds = 3600
+        public var refreshTokenLifetimeSeconds = 100 * 24 * 3600
+        /// Customers that exist from the start: `Id` → `DisplayName`.
+        public var customers: [String: String] = ["1": "SunStyle Online Customer"]
+        /// Items that exist from the start: `Id` → `Name`.
+        public var items: [String: String] = ["1": "Merchandise", "2": "Shipping"]
+        public init() {}
+    }
+
+    /// The e-commerce platform's order-status webhook receiver.
+    public struct Shop: Sendable {
+        /// Secret of the `X-Sundial-Signature` HMAC.
+        public var webhookSecret = "shop-sandbox-webhook-secret"
+        /// Accepted clock skew of the signature timestamp, in seconds.
+        public var signatureToleranceSeconds = 300
+        public init() {}
+    }
+}

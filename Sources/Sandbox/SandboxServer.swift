@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// One HTTP server on loopback that simulates every external API Sundial talks to, with fault
+/// injection and a ledger of side effects. It is a swift-service-lifecycle `Service`, so it runs
+/// inside a `ServiceGroup` (the demo) or through `withRunning` (tests).
+///
+/// Path prefixes (a client's base URL is `http://127.0.0.1:PORT` + prefix):
+/// - `/stripe` — Stripe: `/stripe/v1/payment_intents…`, `/stripe/v1/refunds`, `/stripe/v1/events`
+/// - `/fedex` — FedEx: `/fedex/oauth/token`, `/fedex/ship/v1/shipments[/cancel]`, `/fedex/track/v1/{trackingnumbers,referencenumbers}`
+/// - `/ups` — UPS: `/ups/security/v1/oauth/token`, `/ups/api/shipments/{version}/ship`,
+///   `/ups/api/shipments/{version}/void/cancel/{id}`, `/ups/api/track/v1/details/{number}`
+/// - `/usps` — USPS v3: `/usps/oauth2/v3/token`, `/usps/payments/v3/payment-authorization`,
+///   `/usps/labels/v3/label[/{trackingNumber}]`, `/usps/tracking/v3/tracking/{number}`
+/// - `/quickbooks` — QuickBooks Online: `/quickbooks/oauth2/v1/tokens/bearer`, `/quickbooks/v3/company/{realmId}/{invoice,customer,item,query}`
+/// - `/shop` — e-commerce receiver: `/shop/webhooks/order-status`
+/// - `/sandbox` — control: `GET|POST /sandbox/faults`, `GET /sandbox/effects`, `POST /sandbox/reset`,
+///   `POST /sandbox/tokens/expire`, `POST /sandbox/tracking/{trackingNumber}`, `GET /sandbox/shop/deliveries`
+///
+/// "Down" is simulated as 503 on every call of that API: one server cannot refuse connections
+/// for a single path prefix.
+public final class SandboxServer: Service, Sendable {
+    public let configuration: SandboxConfiguration
+    /// Live fault settings; change them at any time.
+    public let faults: FaultInjector
+    /// What the outside world saw happen.
+    public let ledger: EffectLedger
+
+    let logger: Logger
+    let tokens: OAuthTokenStore
+    let labels = LabelRegistry()
+    let stripe: StripeSimulator
+    let usps: USPSSimulator
+    let quickBooks: QuickBooksSimulator
+    let shop: ShopReceiver
+    private let boundPort = BoundPort()
+
+    public init(configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = SandboxServer.quietLogger) {
+        self.configuration = configuration
+        self.logger = logger
+        let clock = configuration.clock
+        self.faults = FaultInjector(settings: configuration.faults, seed: configuration.randomSeed, hangLimit: configuration.hangLimit)
+        self.ledger = EffectLedger(clock: clock)
+        self.tokens = OAuthTokenStore(clock: clock)
+        self.stripe = StripeSimulator(ledger: ledger, clock: clock, keyLifetime: configuration.stripe.idempotencyKeyLifetime)
+        self.usps = USPSSimulator(configuration: configuration.usps, tokens: tokens, labels: labels, ledger: ledger, clock: clock)
+        self.quickBooks = QuickBooksSimulator(configuration: configuration.quickBooks, tokens: tokens, ledger: ledger, clock: clock)
+        self.shop = ShopReceiver(configuration: configuration.shop, ledger: ledger, clock: clock)
+    }
+
+    /// Serves until graceful shutdown (or cancellation). Hanging requests are released at shutdown.
+    public func run() async throws {
+        let application = Application(
+            router: makeRouter(),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "sundial-sandbox"),
+            onServerRunning: { [boundPort] channel in
+                if let port = channel.localAddress?.port { boundPort.publish(port) }
+            },
+            logger: logger
+        )
+        do {
+            try await withGracefulShutdownHandler {
+                try await application.run()
+            } onGracefulShutdown: {
+                self.faults.stopHanging()
+            }
+        } catch {
+            boundPort.fail(error)
+            throw error
+        }
+        boundPort.fail(CancellationError())
+    }
+
+    /// The port the server listens on, waiting until it is bound. Throws if the server failed to start.
+    public func port() async throws -> Int {
+        try await boundPort.wait()
+    }
+
+    /// The base URL a client of `api` should use, e.g. `http://127.0.0.1:54321/stripe`.
+    public func baseURL(for api: SandboxAPI) async throws -> String {
+        "http://\(configuration.host):\(try await port())\(api.pathPrefix)"
+    }
+
+    /// Starts a sandbox, runs `body` with it and its port, then shuts it down gracefully.
+    public static func withRunning<Result: Sendable>(
+        _ configuration: SandboxConfiguration = SandboxConfiguration(),
+        logger: Logger = SandboxServer.quietLogger,
+        _ body: (SandboxServer, Int) async throws -> Result
+    ) async throws -> Result {
+        let server = SandboxServer(configuration: configuration, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do {
+                let port = try await server.port()
+                let result = try await body(server, port)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+        }
+    }
+
+    /// The default logger: warnings and errors only, so test output stays readable.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "sundial.sandbox")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    // MARK: Test and demo controls
+
+    /// Forgets every simulated object, the ledger, deliveries and idempotency caches; faults go
+    /// back to the configured ones. Issued OAuth tokens stay valid, as credentials would.
+    public func reset() {
+        ledger.reset()
+        faults.reset()
+        stripe.reset()
+        labels.reset()
+        usps.reset()
+        quickBooks.reset()
+        shop.reset()
+    }
+
+    /// Expires every OAuth and payment token issued so far, so each client's next call gets the
+    /// vendor's 401 and must refresh.
+    public func expireAllTokens() {
+        tokens.expireAll()
+    }
+
+    /// Moves a parcel (any carrier) to `status`; false when the tracking number is unknown.
+    @discardableResult
+    public func setTrackingStatus(_ status: TrackingStatus, trackingNumber: String) -> Bool {
+        labels.setStatus(status, trackingNumber: trackingNumber, at: configuration.clock.now)
+    }
+
+    /// Order-status webhooks received by the shop, oldest first (rejected ones included).
+    public func shopDeliveries() -> [ShopDelivery] {
+        shop.all()
+    }
+
+    /// Stripe events so far, oldest first, as raw JSON bytes ready to be signed with
+    /// `StripeWebhookSignature.header(payload:secret:timestamp:)` and delivered.
+    public func stripeEventPayloads(type: String? = nil) -> [[UInt8]] {
+        stripe.events().filter { type == nil || $0["type"]?.stringValue == type }.map { $0.serialized() }
+    }
+}

@@ -1,0 +1,281 @@
+import Foundation
+import Hummingbird
+
+/// The simulated UPS APIs under `/ups`: OAuth client credentials with HTTP Basic client auth
+/// (`/security/v1/oauth/token`), Shipping (`/api/shipments/{version}/ship`, `…/void/cancel/{id}`)
+/// and Tracking (`/api/track/v1/details/{inquiryNumber}`). No idempotency: a repeated ship call
+/// buys a second label. `PackageResults` is an object for one package and an array for several.
+struct UPSSimulator: Sendable {
+    let configuration: SandboxConfiguration.UPS
+    let tokens: OAuthTokenStore
+    let labels: LabelRegistry
+    let ledger: EffectLedger
+    let clock: SandboxClock
+
+    func addRoutes(to group: RouterGroup<SandboxRequestContext>) {
+        group.post("security/v1/oauth/token") { request, _ in try await self.issueToken(request) }
+        group.post("api/shipments/:version/ship") { request, context in
+            let version = context.parameters.get("version") ?? ""
+            return try await self.authorized(request) { request in try await self.ship(request, version: version) }
+        }
+        group.delete("api/shipments/:version/void/cancel/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return try await self.authorized(request) { request in self.void(request, shipmentID: id) }
+        }
+        group.get("api/track/v1/details/:inquiryNumber") { request, context in
+            let number = context.parameters.get("inquiryNumber") ?? ""
+            return try await self.authorized(request) { request in self.track(request, inquiryNumber: number) }
+        }
+    }
+
+    private func authorized(_ request: Request, _ body: (Request) async throws -> Response) async throws -> Response {
+        switch CarrierAuth.check(request, .ups, tokens: tokens) {
+        case .valid: return try await body(request)
+        case .invalid: return UPSError.invalidAuthentication()
+        }
+    }
+
+    // MARK: OAuth
+
+    private func issueToken(_ request: Request) async throws -> Response {
+        var request = request
+        let form = FormFields(bytes: try await request.bodyBytes())
+        guard let credentials = request.basicCredentials else {
+            return UPSError.response(status: .unauthorized, code: "10400", message: "Invalid/Missing Authorization Header")
+        }
+        guard credentials.user == configuration.clientID, credentials.password == configuration.clientSecret else {
+            return UPSError.response(status: .unauthorized, code: "10401", message: "ClientId is Invalid")
+        }
+        guard form["grant_type"] == "client_credentials" else {
+            return UPSError.response(status: .badRequest, code: "10400", message: "Invalid grant_type")
+        }
+        let lifetime = configuration.tokenLifetimeSeconds
+        let token = tokens.issue(.ups, clientID: configuration.clientID, lifetime: lifetime, length: 60)
+        return .json([
+            "token_type": "Bearer",
+            "issued_at": .string(String(clock.unixMilliseconds)),
+            "client_id": .string(configuration.clientID),
+            "access_token": .string(token),
+            "expires_in": .string(String(lifetime)),
+            "refresh_count": "0",
+            "status": "approved",
+        ])
+    }
+
+    // MARK: Shipping
+
+    private func ship(_ request: Request, version: String) async throws -> Response {
+        var request = request
+        guard version.hasPrefix("v"), Int(version.dropFirst()) != nil else {
+            return UPSError.response(status: .badRequest, code: "10001", message: "The version \(version) is not supported")
+        }
+        guard let body = try? JSONValue.parse(try await request.bodyBytes()), let shipmentRequest = body["ShipmentRequest"] else {
+            return UPSError.missing("ShipmentRequest")
+        }
+        guard shipmentRequest["Request"] != nil else { return UPSError.missing("Request") }
+        guard let shipment = shipmentRequest["Shipment"] else { return UPSError.missing("Shipment") }
+        guard let shipperNumber = shipment["Shipper"]?["ShipperNumber"]?.stringValue, !shipperNumber.isEmpty else {
+            return UPSError.missing("Shipper.ShipperNumber")
+        }
+        for field in ["Shipper", "ShipTo"] {
+            guard shipment[field]?["Name"]?.isNonEmptyString == true else { return UPSError.missing("\(field).Name") }
+            guard shipment[field]?["Address"] != nil else { return UPSError.missing("\(field).Address") }
+        }
+        guard shipment["PaymentInformation"] != nil else { return UPSError.missing("PaymentInformation") }
+        guard let service = shipment["Service"]?["Code"]?.stringValue, !service.isEmpty else { return UPSError.missing("Service.Code") }
+        let packages = (shipment["Package"] ?? .null).asList
+        guard !packages.isEmpty else { return UPSError.missing("Package") }
+        for package in packages {
+            guard package["PackageWeight"]?["Weight"]?.decimalValue != nil else { return UPSError.missing("Package.PackageWeight.Weight") }
+        }
+
+        let format = LabelImage.Format(vendorName: shipmentRequest["LabelSpecification"]?["LabelImageFormat"]?["Code"]?.stringValue ?? "GIF")
+        let reference = Self.firstReference(shipment["ReferenceNumber"]) ?? packages.lazy.compactMap { Self.firstReference($0["ReferenceNumber"]) }.first
+        let transID = request.header("transId")
+        let numbers = packages.map { _ in Self.trackingNumber(shipper: shipperNumber, service: service, sequence: labels.nextSequence(.ups)) }
+        let charge = Self.rate(service: service) * Decimal(packages.count)
+        let label = ShippingLabel(
+            carrier: .ups,
+            trackingNumber: numbers[0],
+            packageTrackingNumbers: numbers,
+            reference: reference,
+            idempotencyKey: transID,
+            service: service,
+            charge: charge,
+            createdAt: clock.now,
+            imageFormat: format,
+            statusChangedAt: clock.now
+        )
+        labels.add(label)
+        ledger.record(.ups, .labelCreated, resource: numbers[0], idempotencyKey: transID, reference: reference, amount: charge, currency: "USD", detail: service)
+
+        let results: [JSONValue] = numbers.map { number in
+            var image: [String: JSONValue] = [
+                "ImageFormat": ["Code": .string(format.rawValue.uppercased()), "Description": .string(format.rawValue.uppercased())],
+                "GraphicImage": .string(LabelImage.base64(format, carrier: "UPS", trackingNumber: number, reference: reference)),
+            ]
+            if format == .gif || format == .png {
+                let html = "<html><body><img src=\"label\(number).\(format.rawValue)\"></body></html>"
+                image["HTMLImage"] = .string(Data(html.utf8).base64EncodedString())
+            }
+            return [
+                "TrackingNumber": .string(number),
+                "ServiceOptionsCharges": ["CurrencyCode": "USD", "MonetaryValue": "0.00"],
+                "ShippingLabel": .object(image),
+            ]
+        }
+        var responseFields: [String: JSONValue] = ["ResponseStatus": ["Code": "1", "Description": "Success"]]
+        var transaction: [String: JSONValue] = ["TransactionIdentifier": .string(RandomIDs.alphanumeric(22))]
+        if let context = shipmentRequest["Request"]?["TransactionReference"]?["CustomerContext"] { transaction["CustomerContext"] = context }
+        responseFields["TransactionReference"] = .object(transaction)
+        let money = Self.money(charge)
+        return .json([
+            "ShipmentResponse": [
+                "Response": .object(responseFields),
+                "ShipmentResults": [
+                    "ShipmentCharges": [
+                        "TransportationCharges": ["CurrencyCode": "USD", "MonetaryValue": .string(money)],
+                        "ServiceOptionsCharges": ["CurrencyCode": "USD", "MonetaryValue": "0.00"],
+                        "TotalCharges": ["CurrencyCode": "USD", "MonetaryValue": .string(money)],
+                    ],
+                    "BillingWeight": ["UnitOfMeasurement": ["Code": "LBS", "Description": "Pounds"], "Weight": "1.0"],
+                    "ShipmentIdentificationNumber": .string(numbers[0]),
+                    "PackageResults": results.count == 1 ? results[0] : .array(results),
+                ],
+            ]
+        ])
+    }
+
+    private func void(_ request: Request, shipmentID: String) -> Response {
+        let transID = request.header("transId")
+        switch labels.void(shipmentID, carrier: .ups) {
+        case .notFound:
+            return UPSError.response(status: .badRequest, code: "190102", message: "No shipment found within the allowed void period")
+        case .alreadyVoided:
+            return UPSError.response(status: .badRequest, code: "190102", message: "The shipment \(shipmentID) has already been voided")
+        case .voided(let label):
+            ledger.record(
+                .ups, .labelVoided, resource: label.trackingNumber, idempotencyKey: transID,
+                reference: label.reference, amount: label.charge, currency: "USD", detail: label.service
+            )
+            return .json([
+                "VoidShipmentResponse": [
+                    "Response": ["ResponseStatus": ["Code": "1", "Description": "Success"], "TransactionReference": ["TransactionIdentifier": .string(RandomIDs.alphanumeric(22))]],
+                    "SummaryResult": ["Status": ["Code": "1", "Description": "Success"]],
+                    "PackageLevelResult": .array(
+                        label.packageTrackingNumbers.map { ["TrackingNumber": .string($0), "Status": ["Code": "1", "Description": "Voided"]] }
+                    ),
+                ]
+            ])
+        }
+    }
+
+    // MARK: Tracking
+
+    private func track(_ request: Request, inquiryNumber: String) -> Response {
+        guard request.header("transId")?.isEmpty == false, request.header("transactionSrc")?.isEmpty == false else {
+            return UPSError.response(status: .badRequest, code: "TV1001", message: "Missing transId or transactionSrc header")
+        }
+        guard inquiryNumber.count >= 7, inquiryNumber.count <= 34, inquiryNumber.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            return UPSError.response(status: .badRequest, code: "TV1002", message: "Invalid inquiry number")
+        }
+        guard let label = labels.label(inquiryNumber), label.carrier == .ups else {
+            return .json([
+                "trackResponse": [
+                    "shipment": [
+                        [
+                            "inquiryNumber": .string(inquiryNumber),
+                            "package": [],
+                            "userRelation": [],
+                            "warnings": [["code": "TW0001", "message": "Tracking Information Not Found"]],
+                        ]
+                    ]
+                ]
+            ])
+        }
+        let current = Self.status(label)
+        let activity: JSONValue = [
+            "location": ["address": ["city": "ATLANTA", "stateProvince": "GA", "countryCode": "US", "country": "US"]],
+            "status": ["type": .string(current.type), "description": .string(current.description), "code": .string(current.code), "statusCode": .string(current.statusCode)],
+            "date": .string(Self.compactDate(clock.day(label.statusChangedAt))),
+            "time": .string(Self.compactTime(clock.iso8601(label.statusChangedAt, fractional: false))),
+        ]
+        var deliveryDate: [JSONValue] = []
+        if label.status == .delivered, !label.voided {
+            deliveryDate.append(["type": "DEL", "date": .string(Self.compactDate(clock.day(label.statusChangedAt)))])
+        }
+        return .json([
+            "trackResponse": [
+                "shipment": [
+                    [
+                        "inquiryNumber": .string(inquiryNumber),
+                        "package": [
+                            [
+                                "trackingNumber": .string(inquiryNumber),
+                                "deliveryDate": .array(deliveryDate),
+                                "activity": [activity],
+                                "currentStatus": ["type": .string(current.type), "description": .string(current.description), "code": .string(current.code), "statusCode": .string(current.statusCode)],
+                                "referenceNumber": .array(label.reference.map { [["type": "PACKAGE", "number": .string($0)]] } ?? []),
+                                "service": ["code": .string(label.service), "description": .string(label.service)],
+                            ]
+                        ],
+                        "userRelation": ["SHIPPER"],
+                    ]
+                ]
+            ]
+        ])
+    }
+
+    private static func status(_ label: ShippingLabel) -> (type: String, code: String, description: String, statusCode: String) {
+        if label.voided { return ("MV", "MV", "Shipper voided the label", "002") }
+        switch label.status {
+        case .labelCreated: return ("M", "MP", "Shipper created a label, UPS has not received the package yet.", "003")
+        case .pickedUp: return ("I", "OR", "Pickup Scan", "005")
+        case .inTransit: return ("I", "DP", "Departed from Facility", "005")
+        case .outForDelivery: return ("I", "OT", "Out For Delivery Today", "021")
+        case .delivered: return ("D", "KB", "Delivered", "011")
+        case .exception: return ("X", "RS", "Delivery Exception", "007")
+        }
+    }
+
+    private static func firstReference(_ value: JSONValue?) -> String? {
+        guard let value else { return nil }
+        return value.asList.lazy.compactMap { $0["Value"]?.stringValue }.first
+    }
+
+    /// 1Z + 6-character shipper number + 2-digit service + 8 digits = 18 characters.
+    static func trackingNumber(shipper: String, service: String, sequence: Int) -> String {
+        let account = String((shipper.uppercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) } + "000000").prefix(6))
+        let serviceDigits = String(("00" + service.filter(\.isNumber)).suffix(2))
+        let digits = String(sequence)
+        return "1Z" + account + serviceDigits + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+    }
+
+    static func rate(service: String) -> Decimal {
+        switch service {
+        case "01", "14": return Decimal(string: "52.30")!
+        case "02", "59": return Decimal(string: "27.95")!
+        case "12": return Decimal(string: "18.40")!
+        default: return Decimal(string: "12.60")!
+        }
+    }
+
+    /// UPS prints money as strings with two decimals.
+    static func money(_ value: Decimal) -> String {
+        var rounded = Decimal()
+        var input = value
+        NSDecimalRound(&rounded, &input, 2, .plain)
+        let text = rounded.description
+        guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
+        let fraction = text[text.index(after: dot)...]
+        return fraction.count == 1 ? text + "0" : text
+    }
+
+    private static func compactDate(_ day: String) -> String { day.replacingOccurrences(of: "-", with: "") }
+
+    /// `HHMMSS` from an ISO 8601 stamp.
+    private static func compactTime(_ stamp: String) -> String {
+        guard let t = stamp.firstIndex(of: "T") else { return "000000" }
+        return String(stamp[stamp.index(after: t)...].prefix(8).replacingOccurrences(of: ":", with: ""))
+    }
+}

@@ -1,0 +1,265 @@
+import Foundation
+import Sandbox
+import Testing
+
+private func fedexToken(_ client: SandboxClient) async throws -> [String: String] {
+    let token = try await client.form(
+        "/fedex/oauth/token",
+        [("grant_type", "client_credentials"), ("client_id", "fedex-sandbox-api-key"), ("client_secret", "fedex-sandbox-secret-key")]
+    )
+    #expect(token.status == 200)
+    #expect(string(token.json, "token_type") == "bearer")
+    return ["Authorization": "Bearer \(try #require(string(token.json, "access_token")))", "X-locale": "en_US"]
+}
+
+private func fedexShipment(reference: String, packages: Int = 1) -> [String: Any] {
+    let address: [String: Any] = ["streetLines": ["1 Main St"], "city": "Memphis", "stateOrProvinceCode": "TN", "postalCode": "38116", "countryCode": "US"]
+    return [
+        "accountNumber": ["value": "740561073"],
+        "labelResponseOptions": "LABEL",
+        "requestedShipment": [
+            "shipper": ["address": address, "contact": ["personName": "SunStyle", "phoneNumber": "9015551234"]],
+            "recipients": [["address": address, "contact": ["personName": "Customer", "phoneNumber": "9015550000"]]],
+            "pickupType": "DROPOFF_AT_FEDEX_LOCATION",
+            "serviceType": "FEDEX_GROUND",
+            "packagingType": "YOUR_PACKAGING",
+            "shippingChargesPayment": ["paymentType": "SENDER"],
+            "labelSpecification": ["imageType": "PDF", "labelStockType": "PAPER_4X6"],
+            "totalWeight": 2.5,
+            "requestedPackageLineItems": Array(
+                repeating: [
+                    "weight": ["units": "LB", "value": 2.5],
+                    "customerReferences": [["customerReferenceType": "CUSTOMER_REFERENCE", "value": reference]],
+                ] as [String: Any],
+                count: packages
+            ),
+        ] as [String: Any],
+    ]
+}
+
+@Suite("Carrier simulators")
+struct CarrierSimulatorTests {
+    @Test("FedEx has no idempotency: a repeated create buys a second label, found by reference and voided")
+    func fedexDuplicateCreateAndVoid() async throws {
+        try await withSandbox { sandbox, client in
+            let auth = try await fedexToken(client)
+            let headers = auth.merging(["x-customer-transaction-id": "order-7/label"]) { $1 }
+            let first = try await client.json("/fedex/ship/v1/shipments", fedexShipment(reference: "order-7"), headers: headers)
+            let second = try await client.json("/fedex/ship/v1/shipments", fedexShipment(reference: "order-7"), headers: headers)
+            #expect(first.status == 200)
+            #expect(second.status == 200)
+            #expect(string(first.json, "customerTransactionId") == "order-7/label")
+            let number1 = try #require(string(first.json, "output", "transactionShipments", 0, "masterTrackingNumber"))
+            let number2 = try #require(string(second.json, "output", "transactionShipments", 0, "masterTrackingNumber"))
+            #expect(number1 != number2)
+            let encoded = try #require(string(first.json, "output", "transactionShipments", 0, "pieceResponses", 0, "packageDocuments", 0, "encodedLabel"))
+            let pdf = try #require(Data(base64Encoded: encoded))
+            #expect(String(decoding: pdf.prefix(5), as: UTF8.self) == "%PDF-")
+
+            let labels = sandbox.ledger.snapshot().tally(.fedex, .labelCreated)
+            #expect(labels.count == 2)
+            #expect(labels.byReference["order-7"] == 2)
+            #expect(labels.byIdempotencyKey["order-7/label"] == 2)
+
+            let byReference = try await client.json(
+                "/fedex/track/v1/referencenumbers",
+                ["referencesInformation": ["type": "CUSTOMER_REFERENCE", "value": "order-7", "accountNumber": "740561073"]],
+                headers: auth
+            )
+            #expect(byReference.status == 200)
+            let found = (value(byReference.json, "output", "completeTrackResults") as? [[String: Any]])?.compactMap { $0["trackingNumber"] as? String }
+            #expect(found == [number1, number2])
+
+            let cancel = try await client.json(.PUT, "/fedex/ship/v1/shipments/cancel", ["accountNumber": ["value": "740561073"], "trackingNumber": number2, "deletionControl": "DELETE_ALL_PACKAGES"], headers: auth)
+            #expect(cancel.status == 200)
+            #expect(value(cancel.json, "output", "cancelledShipment") as? Bool == true)
+            #expect(sandbox.ledger.count(.fedex, .labelVoided, reference: "order-7", resource: number2) == 1)
+            let unknownCancel = try await client.json(.PUT, "/fedex/ship/v1/shipments/cancel", ["accountNumber": ["value": "740561073"], "trackingNumber": "000000000000"], headers: auth)
+            #expect(unknownCancel.status == 404)
+
+            sandbox.setTrackingStatus(.delivered, trackingNumber: number1)
+            let track = try await client.json(
+                "/fedex/track/v1/trackingnumbers",
+                ["includeDetailedScans": true, "trackingInfo": [["trackingNumberInfo": ["trackingNumber": number1]], ["trackingNumberInfo": ["trackingNumber": "123456789012"]]]],
+                headers: auth
+            )
+            #expect(track.status == 200)
+            #expect(string(track.json, "output", "completeTrackResults", 0, "trackResults", 0, "latestStatusDetail", "code") == "DL")
+            #expect(string(track.json, "output", "completeTrackResults", 1, "trackResults", 0, "error", "code") == "TRACKING.TRACKINGNUMBER.NOTFOUND")
+        }
+    }
+
+    @Test("FedEx OAuth: form body only, bad credentials and expired tokens get NOT.AUTHORIZED.ERROR")
+    func fedexAuthentication() async throws {
+        try await withSandbox { sandbox, client in
+            let wrong = try await client.form("/fedex/oauth/token", [("grant_type", "client_credentials"), ("client_id", "x"), ("client_secret", "y")])
+            #expect(wrong.status == 401)
+            #expect(string(wrong.json, "errors", 0, "code") == "NOT.AUTHORIZED.ERROR")
+            let jsonBody = try await client.json("/fedex/oauth/token", ["grant_type": "client_credentials", "client_id": "fedex-sandbox-api-key", "client_secret": "fedex-sandbox-secret-key"])
+            #expect(jsonBody.status == 400)
+            let anonymous = try await client.json("/fedex/ship/v1/shipments", fedexShipment(reference: "r"))
+            #expect(anonymous.status == 401)
+
+            let auth = try await fedexToken(client)
+            let invalid = try await client.json("/fedex/ship/v1/shipments", ["accountNumber": ["value": "740561073"], "labelResponseOptions": "LABEL"], headers: auth)
+            #expect(invalid.status == 400)
+            #expect(string(invalid.json, "errors", 0, "code") == "INVALID.INPUT.EXCEPTION")
+            let noAccount = try await client.json("/fedex/ship/v1/shipments", ["labelResponseOptions": "LABEL"], headers: auth)
+            #expect(string(noAccount.json, "errors", 0, "code") == "ACCOUNTNUMBER.REGISTRATION.REQUIRED")
+
+            sandbox.expireAllTokens()
+            let expired = try await client.json("/fedex/ship/v1/shipments", fedexShipment(reference: "r"), headers: auth)
+            #expect(expired.status == 401)
+            #expect(string(expired.json, "errors", 0, "code") == "NOT.AUTHORIZED.ERROR")
+            #expect(sandbox.ledger.records(.fedex).isEmpty)
+        }
+    }
+
+    @Test("UPS: Basic-auth token, PackageResults as object and as array, void, and tracking shapes")
+    func upsShipVoidTrack() async throws {
+        try await withSandbox { sandbox, client in
+            let noBasic = try await client.form("/ups/security/v1/oauth/token", [("grant_type", "client_credentials")])
+            #expect(noBasic.status == 401)
+            #expect(string(noBasic.json, "response", "errors", 0, "code") == "10400")
+            let token = try await client.form(
+                "/ups/security/v1/oauth/token",
+                [("grant_type", "client_credentials")],
+                headers: ["Authorization": basicAuth("ups-sandbox-client-id", "ups-sandbox-client-secret")]
+            )
+            #expect(token.status == 200)
+            #expect(string(token.json, "expires_in") == "14399")
+            let auth = ["Authorization": "Bearer \(try #require(string(token.json, "access_token")))", "transId": "order-3-label", "transactionSrc": "sundial"]
+
+            func shipment(_ packages: Int) -> [String: Any] {
+                let address: [String: Any] = ["AddressLine": ["1 Peachtree"], "City": "Atlanta", "StateProvinceCode": "GA", "PostalCode": "30005", "CountryCode": "US"]
+                let package: [String: Any] = ["Packaging": ["Code": "02"], "PackageWeight": ["UnitOfMeasurement": ["Code": "LBS"], "Weight": "5"]]
+                return [
+                    "ShipmentRequest": [
+                        "Request": ["RequestOption": "nonvalidate", "TransactionReference": ["CustomerContext": "order-3"]],
+                        "Shipment": [
+                            "Shipper": ["Name": "SunStyle", "ShipperNumber": "A1B2C3", "Address": address],
+                            "ShipTo": ["Name": "Customer", "Address": address],
+                            "PaymentInformation": ["ShipmentCharge": [["Type": "01", "BillShipper": ["AccountNumber": "A1B2C3"]]]],
+                            "Service": ["Code": "03"],
+                            "ReferenceNumber": ["Value": "order-3"],
+                            "Package": packages == 1 ? package as Any : Array(repeating: package, count: packages) as Any,
+                        ] as [String: Any],
+                        "LabelSpecification": ["LabelImageFormat": ["Code": "GIF"], "LabelStockSize": ["Height": "6", "Width": "4"]],
+                    ] as [String: Any]
+                ]
+            }
+            let single = try await client.json("/ups/api/shipments/v2409/ship", shipment(1), headers: auth)
+            #expect(single.status == 200)
+            #expect(string(single.json, "ShipmentResponse", "Response", "ResponseStatus", "Code") == "1")
+            let shipmentID = try #require(string(single.json, "ShipmentResponse", "ShipmentResults", "ShipmentIdentificationNumber"))
+            #expect(shipmentID.hasPrefix("1ZA1B2C303") && shipmentID.count == 18)
+            #expect(value(single.json, "ShipmentResponse", "ShipmentResults", "PackageResults") is [String: Any])
+            let gif = try #require(Data(base64Encoded: string(single.json, "ShipmentResponse", "ShipmentResults", "PackageResults", "ShippingLabel", "GraphicImage") ?? ""))
+            #expect(String(decoding: gif.prefix(6), as: UTF8.self) == "GIF89a")
+
+            let double = try await client.json("/ups/api/shipments/v2409/ship", shipment(2), headers: auth)
+            #expect((value(double.json, "ShipmentResponse", "ShipmentResults", "PackageResults") as? [Any])?.count == 2)
+            #expect(sandbox.ledger.count(.ups, .labelCreated, reference: "order-3") == 2)
+
+            let void = try await client.send(.DELETE, "/ups/api/shipments/v2409/void/cancel/\(shipmentID)", headers: auth)
+            #expect(void.status == 200)
+            #expect(string(void.json, "VoidShipmentResponse", "SummaryResult", "Status", "Code") == "1")
+            let voidAgain = try await client.send(.DELETE, "/ups/api/shipments/v2409/void/cancel/\(shipmentID)", headers: auth)
+            #expect(voidAgain.status == 400)
+            #expect(sandbox.ledger.count(.ups, .labelVoided, resource: shipmentID) == 1)
+
+            let tracked = try await client.send(.GET, "/ups/api/track/v1/details/\(shipmentID)?locale=en_US", headers: auth)
+            #expect(string(tracked.json, "trackResponse", "shipment", 0, "package", 0, "currentStatus", "type") == "MV")
+            let unknown = try await client.send(.GET, "/ups/api/track/v1/details/1Z9999999999999999", headers: auth)
+            #expect(unknown.status == 200)
+            #expect(string(unknown.json, "trackResponse", "shipment", 0, "warnings", 0, "code") == "TW0001")
+            let noTransID = try await client.send(.GET, "/ups/api/track/v1/details/\(shipmentID)", headers: ["Authorization": auth["Authorization"]!])
+            #expect(noTransID.status == 400)
+            let badToken = try await client.json("/ups/api/shipments/v2409/ship", shipment(1), headers: ["Authorization": "Bearer nope"])
+            #expect(badToken.status == 401)
+            #expect(string(badToken.json, "response", "errors", 0, "code") == "250002")
+        }
+    }
+
+    @Test("USPS honours X-Idempotency-Key, answers multipart by default and JSON on request, and cancels")
+    func uspsIdempotentLabels() async throws {
+        try await withSandbox { sandbox, client in
+            let token = try await client.json("/usps/oauth2/v3/token", ["grant_type": "client_credentials", "client_id": "usps-sandbox-consumer-key", "client_secret": "usps-sandbox-consumer-secret"])
+            #expect(token.status == 200)
+            let bearer = ["Authorization": "Bearer \(try #require(string(token.json, "access_token")))"]
+            let payment = try await client.json(
+                "/usps/payments/v3/payment-authorization",
+                ["roles": [
+                    ["roleName": "PAYER", "CRID": "56982563", "MID": "904128936", "accountType": "EPS", "accountNumber": "1000405525"],
+                    ["roleName": "LABEL_OWNER", "CRID": "56982563", "MID": "904128936", "manifestMID": "904128936", "accountType": "EPS", "accountNumber": "1000405525"],
+                ]],
+                headers: bearer
+            )
+            #expect(payment.status == 200)
+            let paymentToken = try #require(string(payment.json, "paymentAuthorizationToken"))
+            let address: [String: Any] = ["streetAddress": "4120 Bingham St", "city": "Pittsburgh", "state": "PA", "ZIPCode": "15203", "firstName": "Sun"]
+            var label: [String: Any] = [
+                "fromAddress": address,
+                "toAddress": address,
+                "packageDescription": [
+                    "mailClass": "USPS_GROUND_ADVANTAGE", "rateIndicator": "SP", "weightUOM": "lb", "weight": 1.25,
+                    "processingCategory": "MACHINABLE", "destinationEntryFacilityType": "NONE", "mailingDate": "2026-07-01",
+                    "customerReference": [["referenceNumber": "order-5", "printReferenceNumber": true]],
+                ] as [String: Any],
+            ]
+            let headers = bearer.merging(["X-Payment-Authorization-Token": paymentToken, "X-Idempotency-Key": "6f1c1d36-8c1e-4c55-9a51-0d7e7f3c2b11"]) { $1 }
+            let first = try await client.json("/usps/labels/v3/label", label, headers: headers)
+            #expect(first.status == 200)
+            #expect(first.header("Content-Type")?.hasPrefix("multipart/form-data; boundary=") == true)
+            #expect(first.text.contains("name=\"labelMetadata\""))
+            #expect(first.text.contains("name=\"labelImage\""))
+            let second = try await client.json("/usps/labels/v3/label", label, headers: headers.merging(["Accept": "application/vnd.usps.labels+json"]) { $1 })
+            #expect(second.status == 200)
+            let number = try #require(string(second.json, "labelMetadata", "trackingNumber"))
+            #expect(number.count == 22)
+            #expect(first.text.contains(number))
+            let image = try #require(Data(base64Encoded: string(second.json, "labelImage") ?? ""))
+            #expect(String(decoding: image.prefix(5), as: UTF8.self) == "%PDF-")
+            #expect(sandbox.ledger.count(.usps, .labelCreated) == 1)
+            #expect(sandbox.ledger.count(.usps, .labelCreated, idempotencyKey: "6f1c1d36-8c1e-4c55-9a51-0d7e7f3c2b11", reference: "order-5") == 1)
+
+            label["toAddress"] = ["streetAddress": "1 Other Rd", "city": "Erie", "state": "PA", "ZIPCode": "16501"]
+            let changed = try await client.json("/usps/labels/v3/label", label, headers: headers)
+            #expect(changed.status == 409)
+            let noPaymentToken = try await client.json("/usps/labels/v3/label", label, headers: bearer)
+            #expect(noPaymentToken.status == 400)
+            #expect(string(noPaymentToken.json, "apiVersion") == "v3")
+
+            let tracked = try await client.send(.GET, "/usps/tracking/v3/tracking/\(number)?expand=DETAIL", headers: bearer)
+            #expect(string(tracked.json, "statusCategory") == "Pre-Shipment")
+            let cancel = try await client.send(.DELETE, "/usps/labels/v3/label/\(number)", headers: bearer.merging(["X-Payment-Authorization-Token": paymentToken]) { $1 })
+            #expect(cancel.status == 200)
+            #expect(string(cancel.json, "status") == "CANCELED")
+            #expect(sandbox.ledger.count(.usps, .labelVoided, resource: number) == 1)
+            let missing = try await client.send(.GET, "/usps/tracking/v3/tracking/9400100000000999999999", headers: bearer)
+            #expect(missing.status == 404)
+            #expect(string(missing.json, "error", "code") == "404")
+
+            sandbox.expireAllTokens()
+            let expired = try await client.send(.GET, "/usps/tracking/v3/tracking/\(number)", headers: bearer)
+            #expect(expired.status == 401)
+            #expect(expired.header("WWW-Authenticate") != nil)
+        }
+    }
+
+    @Test("USPS enforces its hourly quota with 429 and Retry-After")
+    func uspsQuota() async throws {
+        var configuration = SandboxConfiguration()
+        configuration.usps.hourlyQuota = 2
+        try await withSandbox(configuration) { _, client in
+            let body: [String: Any] = ["grant_type": "client_credentials", "client_id": "usps-sandbox-consumer-key", "client_secret": "usps-sandbox-consumer-secret"]
+            #expect(try await client.json("/usps/oauth2/v3/token", body).status == 200)
+            #expect(try await client.json("/usps/oauth2/v3/token", body).status == 200)
+            let limited = try await client.json("/usps/oauth2/v3/token", body)
+            #expect(limited.status == 429)
+            let retryAfter = try #require(limited.header("Retry-After").flatMap(Int.init))
+            #expect(retryAfter > 0 && retryAfter <= 3600)
+            #expect(string(limited.json, "error", "code") == "429")
+        }
+    }
+}
