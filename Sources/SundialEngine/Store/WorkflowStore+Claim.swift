@@ -14,41 +14,10 @@ extension WorkflowStore {
     func claimDue(
         worker: String, definitions: [(type: String, version: Int)], limit: Int, lease: Duration
     ) async throws -> [ClaimedWorkflow] {
-        let types = definitions.map(\.type)
-        let versions = definitions.map(\.version)
-        let leaseMilliseconds = lease.seconds * 1000
         counters.claims.add(1, ordering: .relaxed)
-        let rows = try await client.query("""
-            WITH due AS (
-                SELECT w.id, w.lease_owner AS previous_owner, sig.signal_id, sig.payload
-                FROM workflows w
-                LEFT JOIN LATERAL (
-                    SELECT s.signal_id, s.payload::text AS payload
-                    FROM workflow_signals s
-                    WHERE w.wait_signal IS NOT NULL AND s.workflow_id = w.id
-                      AND s.name = w.wait_signal AND s.consumed_at IS NULL
-                    ORDER BY s.received_at, s.signal_id
-                    LIMIT 1
-                ) sig ON true
-                WHERE w.run_at <= now()
-                  AND (w.type, w.version) IN (SELECT * FROM unnest(\(types)::text[], \(versions)::int4[]))
-                ORDER BY w.run_at
-                LIMIT \(limit)
-                FOR UPDATE OF w SKIP LOCKED
-            )
-            UPDATE workflows w
-            SET lease_owner = \(worker),
-                run_at = now() + \(leaseMilliseconds) * interval '1 millisecond',
-                fencing_token = w.fencing_token + 1
-            FROM due
-            WHERE w.id = due.id
-            RETURNING w.id, w.type, w.version, w.business_key, w.state, w.status, w.context::text,
-                      w.visit, w.attempt, w.fencing_token, w.wait_signal, w.wait_timeout_state,
-                      (w.wait_deadline IS NOT NULL AND w.wait_deadline <= now()) AS timed_out, w.wait_deadline,
-                      w.signal_seq, w.cancel_requested, w.last_error,
-                      (w.compensations -> -1)::text AS top_undo, jsonb_array_length(w.compensations) AS undo_depth,
-                      due.previous_owner, due.signal_id, due.payload
-            """, logger: logger)
+        let rows = try await client.execute(ClaimDueStatement(
+            types: definitions.map(\.type), versions: definitions.map(\.version), limit: limit, worker: worker,
+            leaseMilliseconds: lease.seconds * 1000), logger: logger)
         var claimed: [ClaimedWorkflow] = []
         for try await row in rows {
             let r = row.makeRandomAccess()
