@@ -95,7 +95,7 @@ struct ThroughputSection: AsyncParsableCommand {
             var totals: [String: Int] = [:]
             for worker in workers { totals.merge(worker.counters(), uniquingKeysWith: +) }
             let transitions = Double(workflows * 5)
-            let workerTrips = Double(totals.values.reduce(0, +))
+            let workerTrips = Double((totals["claims"] ?? 0) + (totals["commits"] ?? 0) + (totals["other"] ?? 0))
             let tripsPerWorkflow = (workerTrips + Double(workflows)) / Double(workflows)  // + one start each
             emit([
                 "section": "throughput", "label": label, "processes": processes, "concurrency": concurrency,

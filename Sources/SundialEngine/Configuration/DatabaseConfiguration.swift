@@ -57,7 +57,9 @@ public struct DatabaseConfiguration: Sendable {
     public var clientConfiguration: PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: .disable)
-        configuration.options.additionalStartupParameters = [("search_path", schema)]
+        // The hot-path statements are prepared once per connection; a generic plan spares the
+        // planner on every execution (their plans do not depend on parameter values).
+        configuration.options.additionalStartupParameters = [("search_path", schema), ("plan_cache_mode", "force_generic_plan")]
         configuration.options.maximumConnections = maxConnections
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = .seconds(5)

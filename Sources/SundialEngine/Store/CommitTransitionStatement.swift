@@ -32,6 +32,10 @@ struct CommitTransitionStatement: PostgresPreparedStatement {
                 compensations = (CASE WHEN {pop_undo}::bool THEN compensations - (-1) ELSE compensations END)
                                 || {push_undos}::text::jsonb,
                 run_at = CASE
+                    -- Keeping the lease: leave run_at (the lease expiry) untouched while more than
+                    -- half the lease is left, so the update stays HOT; heartbeats extend it.
+                    WHEN {keep_lease_ms}::float8 IS NOT NULL AND run_at > now() + {keep_lease_ms}::float8 * interval '0.5 millisecond'
+                        THEN run_at
                     WHEN {keep_lease_ms}::float8 IS NOT NULL THEN now() + {keep_lease_ms}::float8 * interval '1 millisecond'
                     WHEN {active}::bool AND cancel_requested THEN now()
                     WHEN {wait_signal}::text IS NOT NULL AND (

@@ -65,22 +65,30 @@ extension WorkflowStore {
         return nil
     }
 
-    /// Pushes the lease expiry of the workflows this worker is running; returns the ids it still
-    /// holds (a missing id was taken over). Served by the primary key.
+    /// Pushes the lease expiry of the workflows this worker is running, and returns the ids
+    /// whose lease another worker took over (their fencing token moved on). A workflow this
+    /// worker just finished or released is neither extended nor reported. Served by the
+    /// primary key. (`extended` runs although nothing reads it: data-modifying CTEs always do.)
     func extendLeases(worker: String, ids: [UUID], tokens: [Int64], lease: Duration) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
         let leaseMilliseconds = lease.seconds * 1000
         counters.other.add(1, ordering: .relaxed)
         let rows = try await client.query("""
-            UPDATE workflows w
-            SET run_at = now() + \(leaseMilliseconds) * interval '1 millisecond'
-            FROM unnest(\(ids)::uuid[], \(tokens)::int8[]) AS held(id, token)
-            WHERE w.id = held.id AND w.fencing_token = held.token AND w.lease_owner = \(worker)
-            RETURNING w.id
+            WITH held AS (
+                SELECT * FROM unnest(\(ids)::uuid[], \(tokens)::int8[]) AS h(id, token)
+            ), extended AS (
+                UPDATE workflows w
+                SET run_at = now() + \(leaseMilliseconds) * interval '1 millisecond'
+                FROM held
+                WHERE w.id = held.id AND w.fencing_token = held.token AND w.lease_owner = \(worker)
+                RETURNING w.id
+            )
+            SELECT held.id FROM held JOIN workflows w ON w.id = held.id
+            WHERE w.fencing_token <> held.token
             """, logger: logger)
-        var kept = Set<UUID>()
-        for try await id in rows.decode(UUID.self) { kept.insert(id) }
-        return kept
+        var lost = Set<UUID>()
+        for try await id in rows.decode(UUID.self) { lost.insert(id) }
+        return lost
     }
 
     /// Gives leases back so another worker can run the workflows at once (drain, shutdown).

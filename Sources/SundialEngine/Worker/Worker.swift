@@ -85,9 +85,13 @@ public final class Worker: Service, Sendable {
 
         await withDiscardingTaskGroup { executions in
             while !isDraining {
-                let free = configuration.concurrency - inFlightCount
+                let inFlight = inFlightCount
+                let free = configuration.concurrency - inFlight
+                // Idle: claim at once (latency). Busy: wait until a quarter of the slots are free,
+                // so one claim statement serves a batch instead of one row per freed slot.
+                let threshold = inFlight == 0 ? 1 : max(1, min(configuration.concurrency / 4, configuration.claimBatch))
                 var wantMore = false
-                if free > 0 {
+                if free >= threshold {
                     let limit = min(free, configuration.claimBatch)
                     do {
                         let claimed = try await store.claimDue(
@@ -215,11 +219,12 @@ public final class Worker: Service, Sendable {
             do {
                 let held = shared.withLock { $0.inFlight }
                 if !held.isEmpty {
-                    let kept = try await store.extendLeases(
+                    let lost = try await store.extendLeases(
                         worker: configuration.workerID, ids: Array(held.keys), tokens: Array(held.values),
                         lease: configuration.leaseDuration)
-                    for lost in held.keys where !kept.contains(lost) {
-                        logger.warning("lease lost to another worker", metadata: ["workflow_id": "\(lost.uuidString.lowercased())"])
+                    for id in lost {
+                        logger.warning("lease lost to another worker; this worker's commit for it will be refused",
+                                       metadata: ["workflow_id": "\(id.uuidString.lowercased())"])
                     }
                 }
                 try await store.recordWorkerHeartbeat(
