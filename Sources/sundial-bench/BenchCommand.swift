@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "sundial-bench",
         abstract: "Benchmark sections for ops/bench (each prints one JSON line).",
         subcommands: [WorkerSection.self, ThroughputSection.self, LatencySection.self, TimerSection.self,
-                      RecoverySection.self, SeedFinishedSection.self, ReportSection.self])
+                      RecoverySection.self, SeedFinishedSection.self, ReportSection.self, RoundTripSection.self])
 }
 
 /// `sundial-bench worker`: a worker running the bench workflows; prints its round-trip counters on exit.
