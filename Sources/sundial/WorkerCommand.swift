@@ -18,8 +18,10 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = try common.engineEnvironment(defaultFormat: "json")
         var workerConfiguration: WorkerConfiguration
+        let retention: RetentionConfiguration
         do {
             workerConfiguration = try WorkerConfiguration.fromEnvironment()
+            retention = try RetentionConfiguration.fromEnvironment()
         } catch let error as ConfigurationError {
             throw ValidationError("configuration: \(error)")
         }
@@ -29,6 +31,6 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "sundial.worker")
         try await WorkerHost.run(environment: environment, worker: workerConfiguration,
-                                 registry: Definitions.registry, logger: logger)
+                                 registry: Definitions.registry, logger: logger, retention: retention)
     }
 }

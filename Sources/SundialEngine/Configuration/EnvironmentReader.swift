@@ -22,6 +22,14 @@ public struct EnvironmentReader: Sendable {
         return value
     }
 
+    public func double(_ name: String, default fallback: Double, range: ClosedRange<Double>, unit: String) throws -> Double {
+        guard let raw = string(name) else { return fallback }
+        guard let value = Double(raw), range.contains(value) else {
+            throw ConfigurationError(setting: name, problem: "expected \(unit) from \(range.lowerBound) to \(range.upperBound), got '\(raw)'")
+        }
+        return value
+    }
+
     public func seconds(_ name: String, default fallback: Duration, range: ClosedRange<Double>) throws -> Duration {
         guard let raw = string(name) else { return fallback }
         guard let value = Double(raw), range.contains(value) else {
