@@ -77,6 +77,11 @@ final class BenchWorkerProcess: @unchecked Sendable {
     }
 
     func terminate() { kill(process.processIdentifier, SIGTERM) }
+
+    deinit {
+        // A section that fails part-way must not leave workers behind.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
     func killHard() { kill(process.processIdentifier, SIGKILL) }
 
     /// Waits for exit and returns the counters the worker printed.

@@ -8,7 +8,7 @@ import SundialEngine
 struct WorkflowsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflows", abstract: "Start, inspect and steer workflows.",
-        subcommands: [Start.self, Show.self, Signal.self, Cancel.self, Resume.self, Stats.self])
+        subcommands: [Start.self, Show.self, List.self, Signal.self, Cancel.self, Resume.self, Stats.self])
 
     /// Runs `body` with a client wired from the environment, turning refusals into clear exits.
     static func withClient<T: Sendable>(_ common: CommonOptions, _ body: @Sendable (WorkflowClient) async throws -> T) async throws -> T {
@@ -70,6 +70,41 @@ struct WorkflowsCommand: AsyncParsableCommand {
         }
     }
 
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List workflows, newest first.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "Only this workflow type.") var type: String?
+        @Option(help: "Only this status (runnable, sleeping, waiting, compensating, completed, failed, compensated, compensation_failed, cancelled).")
+        var status: String?
+        @Option(help: "At most this many rows (1-1000).") var limit = 50
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            var parsedStatus: WorkflowStatus?
+            if let status {
+                guard let parsed = WorkflowStatus(rawValue: status) else {
+                    throw ValidationError("--status: unknown status '\(status)'; expected one of \(WorkflowStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                parsedStatus = parsed
+            }
+            guard (1...1000).contains(limit) else { throw ValidationError("--limit: expected 1 to 1000") }
+            let statusFilter = parsedStatus
+            let rows = try await withClient(common) { client in
+                try await client.store.list(type: type, status: statusFilter, limit: limit)
+            }
+            if json { return try printJSON(rows) }
+            print("ID                                    TYPE               KEY                    STATUS               STATE")
+            for row in rows {
+                let columns = [row.id.uuidString.lowercased(), pad(row.type, 18), pad(row.businessKey, 22), pad(row.status.rawValue, 20), row.state]
+                print(columns.joined(separator: " "))
+            }
+        }
+
+        private func pad(_ text: String, _ width: Int) -> String {
+            text.count >= width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
+        }
+    }
+
     struct Signal: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Send a signal to a workflow's inbox.")
         @OptionGroup var common: CommonOptions
@@ -124,7 +159,8 @@ struct WorkflowsCommand: AsyncParsableCommand {
             if json {
                 try printJSON(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }))
             } else {
-                print(WorkflowStatus.allCases.map { "\($0.rawValue)=\(counts[$0] ?? 0)" }.joined(separator: " "))
+                let active = [WorkflowStatus.runnable, .sleeping, .waiting, .compensating].reduce(0) { $0 + (counts[$1] ?? 0) }
+                print((WorkflowStatus.allCases.map { "\($0.rawValue)=\(counts[$0] ?? 0)" } + ["active=\(active)"]).joined(separator: " "))
             }
         }
     }

@@ -87,4 +87,19 @@ struct ExecutionTests {
             #expect(history.contains { $0.event == "failed-over" && $0.attempt == 4 })
         }
     }
+
+    @Test("a busy worker still fills its last free slots (claims gather briefly, never starve)")
+    func lastSlotsAreFilled() async throws {
+        try await TestDatabase.with { db in
+            try await db.withWorker({ $0.concurrency = 8; $0.claimBatch = 8; $0.drainDeadline = .milliseconds(100) }) { worker in
+                var ids: [UUID] = []
+                for n in 0..<8 {
+                    ids.append(try await db.workflows.start(SlowProbe.self, key: "slot-\(n)", input: .init(stepMilliseconds: 30_000)).id)
+                    try await Task.sleep(for: .milliseconds(30))
+                }
+                let allRunning = try await eventually(timeout: .seconds(5)) { worker.inFlightCount == 8 }
+                #expect(allRunning, "only \(worker.inFlightCount) of 8 slots in use")
+            }
+        }
+    }
 }

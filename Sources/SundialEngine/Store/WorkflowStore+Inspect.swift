@@ -39,6 +39,16 @@ public struct OutboxRow: Sendable, Codable, Equatable {
     public let attempts: Int
 }
 
+/// One line of a workflow listing.
+public struct WorkflowSummary: Sendable, Codable, Equatable {
+    public let id: UUID
+    public let type: String
+    public let businessKey: String
+    public let status: WorkflowStatus
+    public let state: String
+    public let updatedAt: Date
+}
+
 /// One entry of a workflow's append-only history.
 public struct HistoryEntry: Sendable, Codable, Equatable {
     public let id: Int64
@@ -134,6 +144,25 @@ extension WorkflowStore {
         var ids: [UUID] = []
         for try await id in rows.decode(UUID.self) { ids.append(id) }
         return ids
+    }
+
+    /// A short summary row per workflow, newest first, optionally filtered by type and status.
+    /// Served by `workflows_status_type` when a status is given; an operator listing, not a hot path.
+    public func list(type: String? = nil, status: WorkflowStatus? = nil, limit: Int = 50) async throws -> [WorkflowSummary] {
+        counters.other.add(1, ordering: .relaxed)
+        let rows = try await client.query("""
+            SELECT id, type, business_key, status, state, updated_at FROM workflows
+            WHERE (\(type)::text IS NULL OR type = \(type)::text)
+              AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue)::text)
+            ORDER BY created_at DESC, id
+            LIMIT \(limit)
+            """, logger: logger)
+        var result: [WorkflowSummary] = []
+        for try await (id, type, key, status, state, updated) in rows.decode((UUID, String, String, String, String, Date).self) {
+            result.append(WorkflowSummary(id: id, type: type, businessKey: key, status: WorkflowStatus(rawValue: status) ?? .runnable,
+                                          state: state, updatedAt: updated))
+        }
+        return result
     }
 
     /// Counts of workflows by status (for progress lines and tests).

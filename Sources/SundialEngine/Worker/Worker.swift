@@ -82,16 +82,25 @@ public final class Worker: Service, Sendable {
             noteTimer: { [weak self] date in self?.noteTimer(date) })
         let definitions = self.definitions
         var failures = 0
+        var lastClaim = ContinuousClock.now - .seconds(1)
+        // Busy workers gather freed slots for this long so that one claim serves a batch.
+        let gatherWindow = Duration.milliseconds(5)
+        let batchThreshold = max(1, min(configuration.concurrency / 4, configuration.claimBatch))
 
         await withDiscardingTaskGroup { executions in
             while !isDraining {
                 let inFlight = inFlightCount
                 let free = configuration.concurrency - inFlight
-                // Idle: claim at once (latency). Busy: wait until a quarter of the slots are free,
-                // so one claim statement serves a batch instead of one row per freed slot.
-                let threshold = inFlight == 0 ? 1 : max(1, min(configuration.concurrency / 4, configuration.claimBatch))
+                // Idle, or enough slots free, or the gathering window is over: claim now.
+                // Otherwise wait out the rest of the window (a poke may end it sooner).
+                let sinceLastClaim = ContinuousClock.now - lastClaim
+                if free > 0 && inFlight > 0 && free < batchThreshold && sinceLastClaim < gatherWindow {
+                    await wake.wait(timeout: gatherWindow - sinceLastClaim)
+                    continue
+                }
                 var wantMore = false
-                if free >= threshold {
+                if free > 0 {
+                    lastClaim = ContinuousClock.now
                     let limit = min(free, configuration.claimBatch)
                     do {
                         let claimed = try await store.claimDue(
