@@ -3,26 +3,29 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Wires a worker process: the Postgres client, the retention duty and the worker in one
+/// Wires a worker process: the Postgres client, the retention duty, the outbox dispatcher (when
+/// a transport is given) and the worker in one
 /// ServiceGroup that shuts down gracefully on SIGTERM and SIGINT (the worker drains first, the
 /// client closes last).
 public enum WorkerHost {
     public static func run(
         environment: EngineEnvironment, worker configuration: WorkerConfiguration,
         registry: WorkflowRegistry, logger: Logger, counters: StoreCounters = StoreCounters(),
-        retention retentionConfiguration: RetentionConfiguration = RetentionConfiguration()
+        retention retentionConfiguration: RetentionConfiguration = RetentionConfiguration(),
+        outboxTransport: (any OutboxTransport)? = nil
     ) async throws {
         let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
         let store = WorkflowStore(client: client, database: environment.database, logger: logger, counters: counters)
         let worker = Worker(store: store, registry: registry, configuration: configuration, logger: logger)
         let retention = RetentionService(store: store, configuration: retentionConfiguration, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: client), .init(service: retention)]
+        if let outboxTransport {
+            services.append(.init(service: OutboxDispatcher(store: store, transport: outboxTransport, logger: logger)))
+        }
+        services.append(.init(service: worker))
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: client),
-                    .init(service: retention),
-                    .init(service: worker),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -1,0 +1,94 @@
+import Foundation
+import PostgresNIO
+
+/// An outbox message handed to a dispatcher for delivery.
+public struct OutboxDelivery: Sendable, Equatable {
+    public let id: Int64
+    public let workflowID: UUID
+    public let topic: String
+    /// Unique per topic; receivers use it to drop a repeated delivery.
+    public let dedupeKey: String
+    public let payload: String
+    /// 1 for the first delivery attempt.
+    public let attempt: Int
+}
+
+extension WorkflowStore {
+    /// Leases up to `limit` due pending messages: `next_attempt_at` moves to now + `lease` (so a
+    /// dispatcher that dies gives them back by itself) and the attempt count goes up. Served by
+    /// the partial index `outbox_due`; `SKIP LOCKED` lets several dispatchers share the work.
+    func claimOutbox(limit: Int, lease: Duration) async throws -> [OutboxDelivery] {
+        counters.other.add(1, ordering: .relaxed)
+        let rows = try await client.query("""
+            WITH due AS (
+                SELECT id FROM outbox
+                WHERE status = 'pending' AND next_attempt_at <= now()
+                ORDER BY next_attempt_at
+                LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE outbox o
+            SET next_attempt_at = now() + \(lease.seconds) * interval '1 second', attempts = o.attempts + 1
+            FROM due WHERE o.id = due.id
+            RETURNING o.id, o.workflow_id, o.topic, o.dedupe_key, o.payload::text, o.attempts
+            """, logger: logger)
+        var deliveries: [OutboxDelivery] = []
+        for try await (id, workflow, topic, key, payload, attempts) in rows.decode((Int64, UUID, String, String, String, Int).self) {
+            deliveries.append(OutboxDelivery(id: id, workflowID: workflow, topic: topic, dedupeKey: key, payload: payload, attempt: attempts))
+        }
+        return deliveries
+    }
+
+    /// Records the outcome of one delivery attempt (primary key).
+    func settleOutbox(id: Int64, outcome: OutboxOutcome) async throws {
+        counters.other.add(1, ordering: .relaxed)
+        switch outcome {
+        case .delivered:
+            try await client.query("""
+                UPDATE outbox SET status = 'delivered', delivered_at = now(), last_error = NULL WHERE id = \(id)
+                """, logger: logger)
+        case .retry(let delay, let error):
+            try await client.query("""
+                UPDATE outbox SET next_attempt_at = now() + \(delay.seconds) * interval '1 second', last_error = \(error)
+                WHERE id = \(id)
+                """, logger: logger)
+        case .park(let error):
+            try await client.query("""
+                UPDATE outbox SET status = 'parked', last_error = \(error) WHERE id = \(id)
+                """, logger: logger)
+        }
+    }
+
+    /// Puts a parked message back in line with fresh attempts; returns false when no parked
+    /// message has that id.
+    public func replayOutbox(id: Int64) async throws -> Bool {
+        counters.other.add(1, ordering: .relaxed)
+        let rows = try await client.query("""
+            UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
+            WHERE id = \(id) AND status = 'parked'
+            RETURNING id
+            """, logger: logger)
+        for try await _ in rows.decode(Int64.self) { return true }
+        return false
+    }
+
+    /// Parked messages, oldest first (an operator's list of failed deliveries).
+    public func parkedOutbox(limit: Int = 100) async throws -> [OutboxRow] {
+        let rows = try await client.query("""
+            SELECT id, workflow_id, topic, dedupe_key, payload::text, status, attempts
+            FROM outbox WHERE status = 'parked' ORDER BY id LIMIT \(limit)
+            """, logger: logger)
+        var result: [OutboxRow] = []
+        for try await (id, workflow, topic, key, payload, status, attempts) in rows.decode((Int64, UUID, String, String, String, String, Int).self) {
+            result.append(OutboxRow(id: id, workflowID: workflow, topic: topic, dedupeKey: key, payload: payload, status: status, attempts: attempts))
+        }
+        return result
+    }
+}
+
+/// What happened to one delivery attempt.
+enum OutboxOutcome: Sendable {
+    case delivered
+    case retry(after: Duration, error: String)
+    case park(error: String)
+}

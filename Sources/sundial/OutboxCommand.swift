@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SundialEngine
+
+/// `sundial outbox ...`: see and replay outbox messages whose delivery was parked.
+struct OutboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox", abstract: "Inspect and replay parked outbox deliveries.",
+        subcommands: [Parked.self, Replay.self])
+
+    struct Parked: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List parked deliveries, oldest first.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "At most this many rows (1-1000).") var limit = 100
+
+        func run() async throws {
+            guard (1...1000).contains(limit) else { throw ValidationError("--limit: expected 1 to 1000") }
+            let limit = self.limit
+            let rows = try await WorkflowsCommand.withClient(common) { client in try await client.store.parkedOutbox(limit: limit) }
+            try WorkflowsCommand.printJSON(rows)
+        }
+    }
+
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put a parked delivery back in line with fresh attempts.")
+        @OptionGroup var common: CommonOptions
+        @Argument(help: "Outbox message id.") var id: Int64
+
+        func run() async throws {
+            let id = self.id
+            let replayed = try await WorkflowsCommand.withClient(common) { client in try await client.store.replayOutbox(id: id) }
+            guard replayed else { throw CLIError(message: "no parked outbox message \(id)") }
+            print("replayed \(id)")
+        }
+    }
+}
