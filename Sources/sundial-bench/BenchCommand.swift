@@ -62,18 +62,9 @@ struct ThroughputSection: AsyncParsableCommand {
 
     func run() async throws {
         let bench = try BenchEnvironment.fromEnvironment(schema: schema)
-        let database = try bench.database
-        try await DatabaseSession.with(database, logger: bench.logger) { client in
-            if !keepRows { try await bench.resetSchema(client) }
-            let store = WorkflowStore(client: client, database: database, logger: bench.logger)
-            let workflowClient = WorkflowClient(store: store, registry: WorkflowRegistry([BenchFiveSteps()]))
+        try await bench.withSchema(registering: [BenchFiveSteps()], keepRows: keepRows) { client, workflowClient in
             let finishedBefore = try await bench.scalar(client, "SELECT count(*)::int8 FROM workflows", as: Int64.self) ?? 0
-
-            let workers = try (0..<processes).map { try bench.spawnWorker(id: "bench-\($0)", concurrency: concurrency) }
-            let registered = try await waitFor(timeout: .seconds(30)) {
-                try await bench.scalar(client, "SELECT count(*)::int8 FROM workers WHERE stopped_at IS NULL", as: Int64.self) == Int64(processes)
-            }
-            guard registered else { throw ValidationError("workers did not start") }
+            let workers = try await bench.startWorkers(client, ids: (0..<processes).map { "bench-\($0)" }, concurrency: concurrency)
 
             let horizon = try await bench.writeTransactionHorizon(client)
             let runID = UUID().uuidString.prefix(8)
@@ -119,15 +110,8 @@ struct LatencySection: AsyncParsableCommand {
 
     func run() async throws {
         let bench = try BenchEnvironment.fromEnvironment(schema: schema)
-        let database = try bench.database
-        try await DatabaseSession.with(database, logger: bench.logger) { client in
-            try await bench.resetSchema(client)
-            let store = WorkflowStore(client: client, database: database, logger: bench.logger)
-            let workflowClient = WorkflowClient(store: store, registry: WorkflowRegistry([BenchFiveSteps()]))
-            let worker = try bench.spawnWorker(id: "bench-latency", concurrency: 4)
-            _ = try await waitFor(timeout: .seconds(30)) {
-                try await bench.scalar(client, "SELECT count(*)::int8 FROM workers", as: Int64.self) == 1
-            }
+        try await bench.withSchema(registering: [BenchFiveSteps()]) { client, workflowClient in
+            let worker = try await bench.startWorkers(client, ids: ["bench-latency"], concurrency: 4)[0]
             var samples: [Double] = []
             for n in 0..<(count + 20) {
                 let started = ContinuousClock.now
@@ -154,19 +138,11 @@ struct TimerSection: AsyncParsableCommand {
 
     func run() async throws {
         let bench = try BenchEnvironment.fromEnvironment(schema: schema)
-        let database = try bench.database
-        try await DatabaseSession.with(database, logger: bench.logger) { client in
-            try await bench.resetSchema(client)
-            let store = WorkflowStore(client: client, database: database, logger: bench.logger)
-            let workflowClient = WorkflowClient(store: store, registry: WorkflowRegistry([BenchTimer()]))
-            let worker = try bench.spawnWorker(id: "bench-timers", concurrency: 64)
-            _ = try await waitFor(timeout: .seconds(30)) {
-                try await bench.scalar(client, "SELECT count(*)::int8 FROM workers", as: Int64.self) == 1
-            }
+        let (count, spread) = (self.count, self.spread)
+        try await bench.withSchema(registering: [BenchTimer()]) { client, workflowClient in
+            let worker = try await bench.startWorkers(client, ids: ["bench-timers"], concurrency: 64)[0]
             // All timers are armed before the first falls due.
             let firstDue = Date().timeIntervalSince1970 + 6
-            let spread = self.spread
-            let count = self.count
             try await startMany(workflowClient, count: count, callers: 8) { n in
                 let due = firstDue + spread * Double(n) / Double(count)
                 try await workflowClient.start(BenchTimer.self, key: "timer-\(n)", input: .init(dueAt: due))
@@ -194,12 +170,10 @@ struct RecoverySection: AsyncParsableCommand {
 
     func run() async throws {
         let bench = try BenchEnvironment.fromEnvironment(schema: schema)
-        let database = try bench.database
-        try await DatabaseSession.with(database, logger: bench.logger) { client in
-            try await bench.resetSchema(client)
-            let store = WorkflowStore(client: client, database: database, logger: bench.logger)
-            let workflowClient = WorkflowClient(store: store, registry: WorkflowRegistry([BenchHold(holdMilliseconds: 0)]))
-            let doomed = try bench.spawnWorker(id: "doomed", concurrency: count, lease: lease, extra: ["BENCH_HOLD_MS": "3600000"])
+        let (count, lease) = (self.count, self.lease)
+        try await bench.withSchema(registering: [BenchHold(holdMilliseconds: 0)]) { client, workflowClient in
+            let doomed = try await bench.startWorkers(client, ids: ["doomed"], concurrency: count, lease: lease,
+                                                      extra: ["BENCH_HOLD_MS": "3600000"])[0]
             try await startMany(workflowClient, count: count, callers: 8) { n in
                 try await workflowClient.start(BenchHold.self, key: "hold-\(n)", input: .init(n: n))
             }
@@ -207,10 +181,7 @@ struct RecoverySection: AsyncParsableCommand {
                 try await bench.scalar(client, "SELECT count(*)::int8 FROM workflows WHERE lease_owner = 'doomed'", as: Int64.self) == Int64(count)
             }
             guard held else { throw ValidationError("the first worker never held all \(count) workflows") }
-            let rescuer = try bench.spawnWorker(id: "rescuer", concurrency: 64, lease: lease)
-            _ = try await waitFor(timeout: .seconds(30)) {
-                try await bench.scalar(client, "SELECT count(*)::int8 FROM workers WHERE id = 'rescuer'", as: Int64.self) == 1
-            }
+            let rescuer = try await bench.startWorkers(client, ids: ["rescuer"], concurrency: 64, lease: lease)[0]
             // The latest lease expiry among the held rows: recovery cannot start before it.
             let lastExpiry = try await bench.scalar(client, "SELECT extract(epoch FROM max(run_at) - now())::float8 FROM workflows", as: Double.self) ?? .nan
             let killed = ContinuousClock.now
@@ -238,9 +209,8 @@ struct SeedFinishedSection: AsyncParsableCommand {
 
     func run() async throws {
         let bench = try BenchEnvironment.fromEnvironment(schema: schema)
-        let database = try bench.database
-        try await DatabaseSession.with(database, logger: bench.logger) { client in
-            try await bench.resetSchema(client)
+        let rows = self.rows
+        try await bench.withSchema(registering: []) { client, _ in
             let started = ContinuousClock.now
             var inserted = 0
             while inserted < rows {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Sundial
 import SundialEngine
 
 /// What every benchmark section shares: the database, a fresh schema per section, worker
@@ -40,6 +41,31 @@ struct BenchEnvironment: Sendable {
         let rows = try await client.query(query, logger: logger)
         for try await value in rows.decode(T.self) { return value }
         return nil
+    }
+
+    /// Runs `body` with a client on the section's schema, reset first unless `keepRows`.
+    func withSchema<T: Sendable>(
+        registering workflows: [any Workflow], keepRows: Bool = false,
+        _ body: @Sendable (PostgresClient, WorkflowClient) async throws -> T
+    ) async throws -> T {
+        let database = try self.database
+        return try await DatabaseSession.with(database, logger: logger) { client in
+            if !keepRows { try await resetSchema(client) }
+            let store = WorkflowStore(client: client, database: database, logger: logger)
+            return try await body(client, WorkflowClient(store: store, registry: WorkflowRegistry(workflows)))
+        }
+    }
+
+    /// Starts worker processes and waits until each has registered itself.
+    func startWorkers(
+        _ client: PostgresClient, ids: [String], concurrency: Int, lease: Double = 5, extra: [String: String] = [:]
+    ) async throws -> [BenchWorkerProcess] {
+        let workers = try ids.map { try spawnWorker(id: $0, concurrency: concurrency, lease: lease, extra: extra) }
+        let registered = try await waitFor(timeout: .seconds(30)) {
+            try await scalar(client, "SELECT count(*)::int8 FROM workers WHERE id = ANY(\(ids)) AND stopped_at IS NULL", as: Int64.self) == Int64(ids.count)
+        }
+        guard registered else { throw ConfigurationError(setting: "workers", problem: "\(ids) did not start within 30 s") }
+        return workers
     }
 
     /// Starts a worker process of this binary against the section's schema.
