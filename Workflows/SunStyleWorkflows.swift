@@ -5,4 +5,9 @@ public enum SunStyleWorkflows {
     public static var all: [any Workflow] {
         [DemoOrder()]
     }
+
+    /// Every schedule SunStyle runs, declared next to the workflows they start.
+    public static var schedules: [ScheduleDeclaration] {
+        []
+    }
 }

@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 import SundialEngine
+import Workflows
 
 /// `sundial worker`: claims and runs workflows until SIGTERM or SIGINT, then drains.
 struct WorkerCommand: AsyncParsableCommand {
@@ -31,6 +32,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "sundial.worker")
         try await WorkerHost.run(environment: environment, worker: workerConfiguration,
-                                 registry: Definitions.registry, logger: logger, retention: retention)
+                                 registry: Definitions.registry, logger: logger, retention: retention,
+                                 schedules: SunStyleWorkflows.schedules)
     }
 }

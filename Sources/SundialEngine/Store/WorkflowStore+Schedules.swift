@@ -1,0 +1,188 @@
+import Foundation
+import PostgresNIO
+import Sundial
+
+/// A schedule as stored, for listings.
+public struct ScheduleRow: Sendable, Codable, Equatable {
+    public let name: String
+    public let workflowType: String
+    public let cron: String
+    public let timeZone: String
+    public let misfire: String
+    public let enabled: Bool
+    public let nextFireAt: Date?
+    public let lastSlot: Date?
+    public let lastFiredAt: Date?
+}
+
+/// One workflow a schedule started.
+public struct FiredSlot: Sendable, Equatable {
+    public let schedule: String
+    public let slot: Date
+    public let workflowID: UUID
+}
+
+extension MisfirePolicy {
+    /// The stored spelling: `skip`, `run_once`, `run_all:N`.
+    var storedName: String {
+        switch self {
+        case .skip: "skip"
+        case .runOnce: "run_once"
+        case .runAll(let cap): "run_all:\(cap)"
+        }
+    }
+}
+
+extension WorkflowStore {
+    /// Writes the schedules declared in code into the table. A new schedule counts from `now`
+    /// (slots after it that pass while no worker runs are misfires); a changed cron or time zone
+    /// moves `next_fire_at`; `enabled` (an operator's pause) and the firing cursor are kept.
+    func syncSchedules(_ declarations: [ScheduleDeclaration], now: Date) async throws {
+        for declaration in declarations {
+            let next = declaration.schedule.nextFire(after: now)
+            try await client.query("""
+                INSERT INTO schedules (name, workflow_type, cron, time_zone, misfire, next_fire_at, last_slot)
+                VALUES (\(declaration.name), \(declaration.workflowType), \(declaration.schedule.expression.text),
+                        \(declaration.schedule.timeZoneIdentifier), \(declaration.misfire.storedName), \(next), \(now))
+                ON CONFLICT (name) DO UPDATE SET
+                    workflow_type = EXCLUDED.workflow_type,
+                    misfire = EXCLUDED.misfire,
+                    next_fire_at = CASE WHEN schedules.cron <> EXCLUDED.cron OR schedules.time_zone <> EXCLUDED.time_zone
+                                        THEN EXCLUDED.next_fire_at ELSE schedules.next_fire_at END,
+                    cron = EXCLUDED.cron,
+                    time_zone = EXCLUDED.time_zone,
+                    updated_at = now()
+                """, logger: logger)
+        }
+    }
+
+    /// Fires every due slot of the due schedules this process declares, in one transaction per
+    /// call: the workflows it starts, their `schedule_fires` rows and the advance of
+    /// `next_fire_at` commit together or not at all. `FOR UPDATE SKIP LOCKED` keeps two workers
+    /// off the same schedule; the `schedule_fires` primary key and the workflows' unique business
+    /// key make a second fire of a slot a no-op even so. Served by `schedules_due`.
+    func fireDueSchedules(_ declarations: [String: ScheduleDeclaration], now: Date, limit: Int = 16) async throws -> [FiredSlot] {
+        counters.other.add(1, ordering: .relaxed)
+        let channel = wakeupChannel
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            let due = try await connection.query("""
+                SELECT name, last_slot FROM schedules
+                WHERE enabled AND next_fire_at <= \(now)
+                ORDER BY next_fire_at
+                LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+                """, logger: logger)
+            var rows: [(String, Date?)] = []
+            for try await row in due.decode((String, Date?).self) { rows.append(row) }
+
+            var fired: [FiredSlot] = []
+            for (name, lastSlot) in rows {
+                // A schedule this build does not declare is left to the workers that do.
+                guard let declaration = declarations[name] else { continue }
+                let slots = declaration.schedule.dueSlots(lastFired: lastSlot, now: now, policy: declaration.misfire)
+                for slot in slots {
+                    let reason = slot < now.addingTimeInterval(-60) ? "catch-up" : "slot"
+                    if let id = try await Self.startScheduled(try declaration.start(for: slot), slot: slot, schedule: name,
+                                                              reason: reason, on: connection, logger: logger) {
+                        fired.append(FiredSlot(schedule: name, slot: slot, workflowID: id))
+                    }
+                }
+                let newest = slots.last.map { max($0, lastSlot ?? $0) } ?? lastSlot
+                let next = declaration.schedule.nextFire(after: max(now, newest ?? now))
+                try await connection.query("""
+                    UPDATE schedules SET next_fire_at = \(next), last_slot = \(newest),
+                        last_fired_at = CASE WHEN \(!slots.isEmpty) THEN now() ELSE last_fired_at END, updated_at = now()
+                    WHERE name = \(name)
+                    """, logger: logger)
+            }
+            if !fired.isEmpty {
+                try await connection.query("SELECT pg_notify(\(channel), '')", logger: logger)
+            }
+            return fired
+        }
+    }
+
+    /// Starts one scheduled workflow inside the firing transaction; nil when the slot already
+    /// fired (its workflow or its `schedule_fires` row exists).
+    private static func startScheduled(
+        _ start: ChildStart, slot: Date, schedule: String, reason: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> UUID? {
+        let id = UUID()
+        let rows = try await connection.query("""
+            WITH fire AS (
+                INSERT INTO schedule_fires (schedule, slot, workflow_id, reason)
+                VALUES (\(schedule), \(slot), \(id), \(reason))
+                ON CONFLICT (schedule, slot) DO NOTHING
+                RETURNING workflow_id
+            ), inserted AS (
+                INSERT INTO workflows (id, type, version, business_key, state, status, input, context, run_at)
+                SELECT \(id), \(start.type), \(start.version), \(start.key), \(start.initialState), 'runnable',
+                       \(start.input)::jsonb, \(start.context)::jsonb, now()
+                FROM fire
+                ON CONFLICT (type, business_key) DO NOTHING
+                RETURNING id, state
+            ), history AS (
+                INSERT INTO workflow_history (workflow_id, visit, event, to_state, worker_id)
+                SELECT id, 1, 'started', state, \("schedule:" + schedule) FROM inserted
+            )
+            SELECT id FROM inserted
+            """, logger: logger)
+        for try await started in rows.decode(UUID.self) { return started }
+        return nil
+    }
+
+    /// Every schedule, by name.
+    public func schedules() async throws -> [ScheduleRow] {
+        let rows = try await client.query("""
+            SELECT name, workflow_type, cron, time_zone, misfire, enabled, next_fire_at, last_slot, last_fired_at
+            FROM schedules ORDER BY name
+            """, logger: logger)
+        var result: [ScheduleRow] = []
+        for try await (name, type, cron, zone, misfire, enabled, next, last, fired)
+            in rows.decode((String, String, String, String, String, Bool, Date?, Date?, Date?).self) {
+            result.append(ScheduleRow(name: name, workflowType: type, cron: cron, timeZone: zone, misfire: misfire,
+                                      enabled: enabled, nextFireAt: next, lastSlot: last, lastFiredAt: fired))
+        }
+        return result
+    }
+
+    /// Pauses a schedule: no slot fires until it is resumed. Returns false for an unknown name.
+    public func pauseSchedule(_ name: String) async throws -> Bool {
+        let rows = try await client.query("UPDATE schedules SET enabled = false, updated_at = now() WHERE name = \(name) RETURNING name", logger: logger)
+        for try await _ in rows.decode(String.self) { return true }
+        return false
+    }
+
+    /// Resumes a paused schedule from now on: slots that passed while it was paused are skipped.
+    public func resumeSchedule(_ name: String, now: Date) async throws -> Bool {
+        guard let row = try await schedules().first(where: { $0.name == name }) else { return false }
+        let schedule = try Schedule(cron: row.cron, timeZone: row.timeZone)
+        try await client.query("""
+            UPDATE schedules SET enabled = true, last_slot = \(now), next_fire_at = \(schedule.nextFire(after: now)), updated_at = now()
+            WHERE name = \(name)
+            """, logger: logger)
+        return true
+    }
+
+    /// Starts the schedule's workflow now, outside its slots (key `<name>@manual-<time>`).
+    public func triggerSchedule(_ declaration: ScheduleDeclaration, now: Date) async throws -> UUID? {
+        let key = declaration.businessKey(for: now).replacingOccurrences(of: "@", with: "@manual-")
+        let start = try declaration.start(for: now, key: key)
+        let logger = self.logger
+        let channel = wakeupChannel
+        return try await client.withTransaction(logger: logger) { connection in
+            let id = try await Self.startScheduled(start, slot: now, schedule: declaration.name, reason: "manual", on: connection, logger: logger)
+            try await connection.query("SELECT pg_notify(\(channel), '')", logger: logger)
+            return id
+        }
+    }
+
+    /// The workflows a schedule started, oldest slot first.
+    public func fires(of schedule: String) async throws -> [FiredSlot] {
+        let rows = try await client.query("SELECT slot, workflow_id FROM schedule_fires WHERE schedule = \(schedule) ORDER BY slot", logger: logger)
+        var result: [FiredSlot] = []
+        for try await (slot, id) in rows.decode((Date, UUID).self) { result.append(FiredSlot(schedule: schedule, slot: slot, workflowID: id)) }
+        return result
+    }
+}
