@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // The public workflow API: what `Workflows/` is written against. No database, no HTTP.
@@ -82,6 +83,19 @@ let package = Package(
             dependencies: ["SundialEngine", "SundialTestSupport"],
             path: "Tests/TestWorker"
         ),
+        // libssh2 from Debian (libssh2-1-dev), for SFTP uploads.
+        .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        // Clients of the outside world, each behind the small protocol the workflows use.
+        .target(
+            name: "Integrations",
+            dependencies: [
+                "Sundial",
+                "CLibSSH2",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "IntegrationsTests", dependencies: ["Integrations"]),
         // Local simulators of Stripe, FedEx, UPS, USPS, QuickBooks and the shop webhook receiver.
         .target(
             name: "Sandbox",
