@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The public workflow API: what `Workflows/` is written against. No database, no HTTP.
@@ -67,6 +68,8 @@ let package = Package(
                 "SundialEngine",
                 "Workflows",
                 "Sandbox",
+                "SundialHTTP",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -82,6 +85,24 @@ let package = Package(
             name: "SundialTestWorker",
             dependencies: ["SundialEngine", "SundialTestSupport"],
             path: "Tests/TestWorker"
+        ),
+        // The HTTP surfaces: health, metrics (and later intake, webhooks, admin).
+        .target(
+            name: "SundialHTTP",
+            dependencies: [
+                "SundialEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "SundialHTTPTests",
+            dependencies: [
+                "SundialHTTP", "SundialEngine",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         // libssh2 from Debian (libssh2-1-dev), for SFTP uploads.
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),

@@ -1,10 +1,10 @@
 import PostgresNIO
 
-/// Turns an error into a log-safe line. PostgresNIO hides everything behind a generic text by
+/// Turns an error into a log-safe line for logs and API error bodies. PostgresNIO hides everything behind a generic text by
 /// default; this keeps the code, SQLSTATE and server message (useful at 3 a.m.) and leaves out the
 /// query and its bound values (which may carry customer data).
-enum ErrorDescription {
-    static func describe(_ error: any Error) -> String {
+public enum ErrorDescription {
+    public static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             var parts = ["database error \(error.code)"]
             if let state = error.serverInfo?[.sqlState] { parts.append("sqlstate \(state)") }

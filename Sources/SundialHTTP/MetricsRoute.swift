@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import SundialEngine
+
+/// `/metrics` in Prometheus text format: the process's own metrics plus fleet-wide gauges read
+/// from Postgres at scrape time (workflows by type and status, runnable backlog, oldest due age),
+/// which stay true whichever worker did the work.
+struct MetricsRoute: Sendable {
+    static var workflows: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "sundial", metricName: "workflows", unitName: "", helpText: "Workflows by type and status.") }
+    static var backlog: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "sundial", metricName: "runnable_backlog", unitName: "", helpText: "Workflows due now and waiting for a worker.") }
+    static var oldestDue: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "sundial", metricName: "oldest_due", unitName: "seconds", helpText: "How long the oldest due workflow has waited.") }
+
+    let registry: PrometheusCollectorRegistry
+    let store: WorkflowStore
+    let logger: Logger
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/metrics") { _, _ in
+            do {
+                let fleet = try await store.fleetGauges()
+                for (type, status, count) in fleet.byTypeAndStatus {
+                    registry.makeGauge(descriptor: Self.workflows, labels: [("type", type), ("status", status)]).set(Double(count))
+                }
+                registry.makeGauge(descriptor: Self.backlog).set(Double(fleet.dueNow))
+                registry.makeGauge(descriptor: Self.oldestDue).set(fleet.oldestDueSeconds)
+            } catch {
+                logger.warning("fleet gauges unavailable for this scrape", metadata: ["error": "\(ErrorDescription.describe(error))"])
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+    }
+}

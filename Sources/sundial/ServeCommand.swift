@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+import SundialEngine
+import SundialHTTP
+
+/// `sundial serve`: the HTTP server (health and metrics today), until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP server (health, metrics).")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Address to listen on (overrides SUNDIAL_HTTP_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (overrides SUNDIAL_HTTP_PORT; default 8080).")
+    var port: Int?
+
+    func run() async throws {
+        let environment = try common.engineEnvironment(defaultFormat: "json")
+        let reader = EnvironmentReader()
+        let host = self.host ?? reader.string("SUNDIAL_HTTP_HOST") ?? "127.0.0.1"
+        let port: Int
+        do {
+            port = try self.port ?? reader.int("SUNDIAL_HTTP_PORT", default: 8080, range: 0...65535)
+        } catch let error as ConfigurationError {
+            throw ValidationError("configuration: \(error)")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535") }
+
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "sundial.server")
+        let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
+        let store = WorkflowStore(client: client, database: environment.database, logger: logger)
+        let server = SundialServer(host: host, port: port, client: client, store: store, registry: registry, logger: logger)
+        let application = server.makeApplication { bound in
+            logger.info("serving", metadata: ["address": "http://\(host):\(bound)", "health": "/health/ready", "metrics": "/metrics"])
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: client), .init(service: SchemaGuard(client: client, schema: environment.database.schema, logger: logger)),
+                       .init(service: application)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Refuses to keep serving against a schema older than this build needs (checked once at start).
+struct SchemaGuard: Service {
+    let client: PostgresClient
+    let schema: String
+    let logger: Logger
+
+    func run() async throws {
+        try await SchemaCheck.requireCurrentSchema(client: client, schema: schema, logger: logger)
+        try? await gracefulShutdown()
+    }
+}
