@@ -15,7 +15,9 @@ import Foundation
 /// In other words every local wall-clock slot fires exactly once. Stored as the expression text
 /// and the time zone identifier.
 public struct Schedule: Sendable, Hashable, Codable {
+    /// Which local wall-clock minutes are slots.
     public let expression: CronExpression
+    /// The zone whose wall clock `expression` reads.
     public let timeZone: TimeZone
     /// The IANA identifier as given (and stored); Foundation may report `timeZone.identifier`
     /// differently, e.g. `GMT` for `UTC`.
