@@ -1,17 +1,6 @@
 import Foundation
 import PostgresNIO
-
-/// An outbox message handed to a dispatcher for delivery.
-public struct OutboxDelivery: Sendable, Equatable {
-    public let id: Int64
-    public let workflowID: UUID
-    public let topic: String
-    /// Unique per topic; receivers use it to drop a repeated delivery.
-    public let dedupeKey: String
-    public let payload: String
-    /// 1 for the first delivery attempt.
-    public let attempt: Int
-}
+import Sundial
 
 extension WorkflowStore {
     /// Leases up to `limit` due pending messages: `next_attempt_at` moves to now + `lease` (so a
