@@ -58,7 +58,9 @@ enum StepExecutor {
 
         do {
             let encoder = JSONEncoder.sundial
-            let newContext = String(decoding: try encoder.encode(outcome.context), as: UTF8.self)
+            // An Equatable context the handler left as it was is neither re-encoded nor rewritten.
+            let unchanged = Self.isUnchanged(context, outcome.context)
+            let newContext = unchanged ? nil : String(decoding: try encoder.encode(outcome.context), as: UTF8.self)
             let entries = outcome.undos.map { UndoEntry(action: $0, state: state.rawValue, visit: request.visit) }
             let undos = String(decoding: try encoder.encode(entries), as: UTF8.self)
             let kind: StepTransition.Kind
@@ -102,6 +104,12 @@ enum StepExecutor {
         }
     }
 
+    /// True when the context type is Equatable and the handler left the value equal.
+    static func isUnchanged<T>(_ before: T, _ after: T) -> Bool {
+        guard let before = before as? any Equatable else { return false }
+        return before.isEqual(to: after)
+    }
+
     static func describe(_ error: any Error) -> String {
         let text = ErrorDescription.describe(error)
         return text.count > 2000 ? String(text.prefix(2000)) + "…" : text
@@ -134,4 +142,12 @@ func withTimeLimit<T: Sendable>(_ limit: Duration, _ body: sending @escaping () 
 private struct TransferredClosure<T>: @unchecked Sendable {
     let closure: () async throws -> T
     init(_ closure: sending @escaping () async throws -> T) { self.closure = closure }
+}
+
+extension Equatable {
+    /// Equality against a value of unknown static type (false when the types differ).
+    fileprivate func isEqual(to other: Any) -> Bool {
+        guard let other = other as? Self else { return false }
+        return self == other
+    }
 }
