@@ -69,6 +69,8 @@ let package = Package(
                 "Workflows",
                 "Sandbox",
                 "SundialHTTP",
+                "Integrations",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -114,9 +116,14 @@ let package = Package(
                 "CLibSSH2",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "IntegrationsTests", dependencies: ["Integrations"]),
+        .testTarget(
+            name: "IntegrationsTests",
+            dependencies: ["Integrations", "Sandbox", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         // Local simulators of Stripe, FedEx, UPS, USPS, QuickBooks and the shop webhook receiver.
         .target(
             name: "Sandbox",

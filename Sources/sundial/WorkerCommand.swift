@@ -1,4 +1,6 @@
 import ArgumentParser
+import AsyncHTTPClient
+import Integrations
 import Foundation
 import Logging
 import PostgresNIO
@@ -31,8 +33,35 @@ struct WorkerCommand: AsyncParsableCommand {
             workerConfiguration.concurrency = concurrency
         }
         let logger = Logger(label: "sundial.worker")
-        try await WorkerHost.run(environment: environment, worker: workerConfiguration,
-                                 registry: Definitions.registry, logger: logger, retention: retention,
-                                 schedules: SunStyleWorkflows.schedules)
+        let webhook = try Self.webhookSettings()
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let transport = webhook.map {
+            SignedWebhookTransport(url: $0.url, secret: $0.secret, topics: ["order-status"], httpClient: http)
+        }
+        do {
+            try await WorkerHost.run(environment: environment, worker: workerConfiguration,
+                                     registry: Definitions.registry, logger: logger, retention: retention,
+                                     outboxTransport: transport, schedules: SunStyleWorkflows.schedules)
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
+    }
+
+    /// `SUNDIAL_WEBHOOK_URL` and `SUNDIAL_WEBHOOK_SECRET`: where order-status events go. Both or
+    /// neither; without them no outbox dispatcher runs.
+    static func webhookSettings() throws -> (url: String, secret: String)? {
+        let reader = EnvironmentReader()
+        switch (reader.string("SUNDIAL_WEBHOOK_URL"), reader.string("SUNDIAL_WEBHOOK_SECRET")) {
+        case (nil, nil): return nil
+        case (let url?, let secret?):
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw ValidationError("configuration: SUNDIAL_WEBHOOK_URL: expected an http(s) URL, got '\(url)'")
+            }
+            return (url, secret)
+        case (nil, _): throw ValidationError("configuration: SUNDIAL_WEBHOOK_URL: not set, but SUNDIAL_WEBHOOK_SECRET is")
+        case (_, nil): throw ValidationError("configuration: SUNDIAL_WEBHOOK_SECRET: not set, but SUNDIAL_WEBHOOK_URL is")
+        }
     }
 }
