@@ -3,7 +3,8 @@ import Sundial
 
 /// A self-contained order drill for `ops/demo` and first-time readers: it walks an order
 /// through reserve → pay → pack → ship → await delivery, with a durable sleep, a signal with a
-/// timeout, an undo beside each effect, and a failure branch. It calls no outside system.
+/// timeout, an undo beside each effect, a failure branch, and order-status events through the
+/// durable outbox. It calls no payment or carrier API (the real order workflow will).
 public struct DemoOrder: Workflow {
     public static let name = "demo-order"
     public static let version = 1
@@ -44,6 +45,13 @@ public struct DemoOrder: Workflow {
         public var delivered: Bool
     }
 
+    /// The order-status event the e-commerce platform receives (through the durable outbox).
+    public struct StatusEvent: Codable, Sendable {
+        public var order_id: String
+        public var event: String
+        public var tracking: String?
+    }
+
     public init() {}
 
     public static func validate(_ input: Input) throws {
@@ -71,14 +79,17 @@ public struct DemoOrder: Workflow {
         case .pay:
             ctx.payment = "pay-\(step.idempotencyKey.suffix(12))"
             step.onUndo(.refund(payment: ctx.payment!))
+            try step.enqueue(topic: "order-status", payload: StatusEvent(order_id: ctx.input.orderID, event: "confirmed"))
             return .next(.pack)
         case .pack:
             if ctx.input.failPacking { return .fail(reason: "packing station rejected order \(ctx.input.orderID)") }
             return .sleep(for: .milliseconds(500), then: .ship)
         case .ship:
             ctx.tracking = "TRK\(ctx.input.orderID.uppercased())"
+            try step.enqueue(topic: "order-status", payload: StatusEvent(order_id: ctx.input.orderID, event: "shipped", tracking: ctx.tracking))
             return .await(signal: "delivered", timeout: .seconds(5), then: .delivered, onTimeout: .deliveryLate)
         case .delivered:
+            try step.enqueue(topic: "order-status", payload: StatusEvent(order_id: ctx.input.orderID, event: "delivered", tracking: ctx.tracking))
             return .complete(Output(tracking: ctx.tracking ?? "", delivered: true))
         case .deliveryLate:
             step.logger.notice("no delivery confirmation in time; completing as shipped")
