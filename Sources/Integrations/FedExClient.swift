@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOHTTP1
+import Sundial
 
 /// The ``Carrier`` over FedEx's REST APIs (OAuth, Ship, Track). Exists so the order workflow can
 /// buy, void and track FedEx labels.

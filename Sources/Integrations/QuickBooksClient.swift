@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOHTTP1
+import Sundial
 
 /// The ``AccountingSystem`` over the QuickBooks Online v3 API. Exists so the order workflow can
 /// book each order's invoice exactly once.

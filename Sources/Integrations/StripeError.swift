@@ -45,7 +45,7 @@ public struct StripeError: Error, Sendable, RetryClassifiable, CustomStringConve
     /// Stripe's rule (stripe-python `_should_retry`): `Stripe-Should-Retry` wins when present;
     /// otherwise 409, 429 (backoff advised by the error docs), 424 and ≥ 500 are retryable, any
     /// other status is not. `Retry-After` becomes the minimum wait.
-    static func disposition(status: Int, shouldRetryHeader: String?, retryAfter: Duration?) -> RetryDisposition {
+    public static func disposition(status: Int, shouldRetryHeader: String?, retryAfter: Duration?) -> RetryDisposition {
         switch shouldRetryHeader?.lowercased() {
         case "true": return .retryable(after: retryAfter)
         case "false": return .permanent

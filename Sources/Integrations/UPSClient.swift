@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOHTTP1
+import Sundial
 
 /// The ``Carrier`` over UPS's REST APIs (OAuth, Shipping `v2409`, Tracking). Exists so the order
 /// workflow can buy, void and track UPS labels.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOHTTP1
+import Sundial
 
 /// The ``Carrier`` over the USPS v3 REST APIs (OAuth, Payments, Domestic Labels, Tracking). Exists
 /// so the order workflow can buy, cancel and track USPS labels.
