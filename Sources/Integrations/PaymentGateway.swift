@@ -17,11 +17,3 @@ public protocol PaymentGateway: Sendable {
     /// Reads the current state (reconciliation after a lost response or an expired key).
     func retrieve(paymentIntentID: String) async throws -> PaymentIntent
 }
-
-/// Why an authorization is released (Stripe's `cancellation_reason`).
-public enum CancellationReason: String, Sendable, Codable {
-    case duplicate
-    case fraudulent
-    case requestedByCustomer = "requested_by_customer"
-    case abandoned
-}
