@@ -37,26 +37,25 @@ public struct FedExClient: Carrier {
 
     public func buyLabel(_ request: LabelRequest, idempotencyKey: String) async throws -> ShippingLabel {
         let reference = CustomerReference.derive(fromIdempotencyKey: idempotencyKey)
-        let weight: [String: Any] = ["units": "LB", "value": NSDecimalNumber(decimal: request.weightPounds)]
-        let body: [String: Any] = [
-            "accountNumber": ["value": configuration.credentials.accountNumber],
+        let body: JSONBody = [
+            "accountNumber": ["value": .string(configuration.credentials.accountNumber)],
             "labelResponseOptions": "LABEL",
             "requestedShipment": [
                 "shipper": Self.party(request.shipper),
                 "recipients": [Self.party(request.recipient)],
                 "pickupType": "DROPOFF_AT_FEDEX_LOCATION",
-                "serviceType": request.service,
+                "serviceType": .string(request.service),
                 "packagingType": "YOUR_PACKAGING",
-                "totalWeight": NSDecimalNumber(decimal: request.weightPounds),
+                "totalWeight": .decimal(request.weightPounds),
                 "shippingChargesPayment": ["paymentType": "SENDER"],
-                "labelSpecification": ["imageType": "PDF", "labelStockType": labelStockType],
+                "labelSpecification": ["imageType": "PDF", "labelStockType": .string(labelStockType)],
                 "requestedPackageLineItems": [
                     [
-                        "weight": weight,
-                        "customerReferences": [["customerReferenceType": "CUSTOMER_REFERENCE", "value": reference]],
-                    ] as [String: Any]
+                        "weight": ["units": "LB", "value": .decimal(request.weightPounds)],
+                        "customerReferences": [["customerReferenceType": "CUSTOMER_REFERENCE", "value": .string(reference)]],
+                    ]
                 ],
-            ] as [String: Any],
+            ],
         ]
         let json = try await call(.POST, "/ship/v1/shipments", body, transactionID: reference)
         let shipment = json["output", "transactionShipments", 0]
@@ -73,9 +72,9 @@ public struct FedExClient: Carrier {
     }
 
     public func voidLabel(trackingNumber: String) async throws {
-        let body: [String: Any] = [
-            "accountNumber": ["value": configuration.credentials.accountNumber],
-            "trackingNumber": trackingNumber,
+        let body: JSONBody = [
+            "accountNumber": ["value": .string(configuration.credentials.accountNumber)],
+            "trackingNumber": .string(trackingNumber),
             "deletionControl": "DELETE_ALL_PACKAGES",
         ]
         _ = try await call(.PUT, "/ship/v1/shipments/cancel", body, transactionID: nil)
@@ -83,21 +82,21 @@ public struct FedExClient: Carrier {
     }
 
     public func track(trackingNumber: String) async throws -> TrackingInfo {
-        let body: [String: Any] = [
+        let body: JSONBody = [
             "includeDetailedScans": true,
-            "trackingInfo": [["trackingNumberInfo": ["trackingNumber": trackingNumber]]],
+            "trackingInfo": [["trackingNumberInfo": ["trackingNumber": .string(trackingNumber)]]],
         ]
         let json = try await call(.POST, "/track/v1/trackingnumbers", body, transactionID: nil)
         return Self.trackingInfo(json["output", "completeTrackResults", 0, "trackResults", 0], number: trackingNumber)
     }
 
     public func labels(withReference reference: String) async throws -> [TrackingInfo] {
-        let body: [String: Any] = [
+        let body: JSONBody = [
             "includeDetailedScans": false,
             "referencesInformation": [
                 "type": "CUSTOMER_REFERENCE",
-                "value": reference,
-                "accountNumber": configuration.credentials.accountNumber,
+                "value": .string(reference),
+                "accountNumber": .string(configuration.credentials.accountNumber),
             ],
         ]
         let json = try await call(.POST, "/track/v1/referencenumbers", body, transactionID: nil)
@@ -109,18 +108,18 @@ public struct FedExClient: Carrier {
 
     // MARK: Wire
 
-    private static func party(_ address: PostalAddress) -> [String: Any] {
-        var contact: [String: Any] = ["personName": address.name, "phoneNumber": address.phone]
-        if let company = address.company { contact["companyName"] = company }
+    private static func party(_ address: PostalAddress) -> JSONBody {
+        var contact: [String: JSONBody] = ["personName": .string(address.name), "phoneNumber": .string(address.phone)]
+        if let company = address.company { contact["companyName"] = .string(company) }
         return [
-            "contact": contact,
+            "contact": .object(contact),
             "address": [
-                "streetLines": address.streetLines,
-                "city": address.city,
-                "stateOrProvinceCode": address.stateCode,
-                "postalCode": address.postalCode,
-                "countryCode": address.countryCode,
-            ] as [String: Any],
+                "streetLines": .array(address.streetLines.map(JSONBody.string)),
+                "city": .string(address.city),
+                "stateOrProvinceCode": .string(address.stateCode),
+                "postalCode": .string(address.postalCode),
+                "countryCode": .string(address.countryCode),
+            ],
         ]
     }
 
@@ -144,9 +143,9 @@ public struct FedExClient: Carrier {
 
     /// Sends an authorized JSON call (refreshing the token once on 401) and returns the parsed
     /// body of a 2xx, or throws ``CarrierError``.
-    private func call(_ method: HTTPMethod, _ path: String, _ body: [String: Any], transactionID: String?) async throws -> JSONDocument {
+    private func call(_ method: HTTPMethod, _ path: String, _ body: JSONBody, transactionID: String?) async throws -> JSONDocument {
         let operation = "\(method.rawValue) \(path)"
-        let bytes = JSONDocument.encode(body)
+        let bytes = body.bytes
         let response = try await tokens.withRefreshOn401(fetch: { try await self.fetchToken() }) { token in
             var headers = [
                 ("Authorization", "Bearer \(token.value)"), ("Content-Type", "application/json"),

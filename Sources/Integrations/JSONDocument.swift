@@ -2,7 +2,8 @@ import Foundation
 
 /// A parsed JSON value navigated by path (`json["output", "transactionShipments", 0]`). Exists
 /// because the carrier and QuickBooks responses are deep and vary by carrier (an object here, an
-/// array there); reading them by path is clearer than a Codable type per variant.
+/// array there); reading them by path is clearer than a Codable type per variant. Request bodies
+/// are built with ``JSONBody`` instead.
 struct JSONDocument: @unchecked Sendable {
     // @unchecked: `value` is an immutable tree of Foundation JSON values, never mutated after parsing.
     let value: Any?
@@ -54,10 +55,4 @@ struct JSONDocument: @unchecked Sendable {
     }
 
     var exists: Bool { value != nil && !(value is NSNull) }
-
-    /// Serialises a request body with sorted keys, so the same request always has the same bytes.
-    static func encode(_ object: [String: Any]) -> [UInt8] {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Array(data)
-    }
 }

@@ -40,28 +40,28 @@ public struct UPSClient: Carrier {
         let reference = CustomerReference.derive(fromIdempotencyKey: idempotencyKey)
         let account = configuration.credentials.accountNumber
         var shipper = Self.party(request.shipper)
-        shipper["ShipperNumber"] = account
-        let body: [String: Any] = [
+        shipper["ShipperNumber"] = .string(account)
+        let body: JSONBody = [
             "ShipmentRequest": [
-                "Request": ["RequestOption": "nonvalidate", "TransactionReference": ["CustomerContext": reference]] as [String: Any],
+                "Request": ["RequestOption": "nonvalidate", "TransactionReference": ["CustomerContext": .string(reference)]],
                 "Shipment": [
-                    "Shipper": shipper,
-                    "ShipTo": Self.party(request.recipient),
-                    "PaymentInformation": ["ShipmentCharge": [["Type": "01", "BillShipper": ["AccountNumber": account]] as [String: Any]]],
-                    "Service": ["Code": request.service],
-                    "ReferenceNumber": ["Value": reference],
+                    "Shipper": .object(shipper),
+                    "ShipTo": .object(Self.party(request.recipient)),
+                    "PaymentInformation": ["ShipmentCharge": [["Type": "01", "BillShipper": ["AccountNumber": .string(account)]]]],
+                    "Service": ["Code": .string(request.service)],
+                    "ReferenceNumber": ["Value": .string(reference)],
                     "Package": [
                         [
                             "Packaging": ["Code": "02"],
-                            "PackageWeight": ["UnitOfMeasurement": ["Code": "LBS"], "Weight": "\(request.weightPounds)"] as [String: Any],
-                        ] as [String: Any]
+                            "PackageWeight": ["UnitOfMeasurement": ["Code": "LBS"], "Weight": .string("\(request.weightPounds)")],
+                        ]
                     ],
-                ] as [String: Any],
+                ],
                 "LabelSpecification": ["LabelImageFormat": ["Code": "GIF"], "LabelStockSize": ["Height": "6", "Width": "4"]],
-            ] as [String: Any]
+            ]
         ]
         let operation = "POST /api/shipments/\(shippingVersion)/ship"
-        let json = try await call(.POST, "/api/shipments/\(shippingVersion)/ship", body: JSONDocument.encode(body), transID: Self.transID(reference))
+        let json = try await call(.POST, "/api/shipments/\(shippingVersion)/ship", body: body.bytes, transID: Self.transID(reference))
         let results = json["ShipmentResponse", "ShipmentResults"]
         let package = results["PackageResults"].elements.first ?? JSONDocument(nil)
         guard let number = results["ShipmentIdentificationNumber"].string ?? package["TrackingNumber"].string else {
@@ -114,20 +114,19 @@ public struct UPSClient: Carrier {
 
     // MARK: Wire
 
-    private static func party(_ address: PostalAddress) -> [String: Any] {
-        var party: [String: Any] = [
-            "Name": address.company ?? address.name,
-            "AttentionName": address.name,
-            "Phone": ["Number": address.phone],
+    private static func party(_ address: PostalAddress) -> [String: JSONBody] {
+        var party: [String: JSONBody] = [
+            "Name": .string(address.company ?? address.name),
+            "Phone": ["Number": .string(address.phone)],
             "Address": [
-                "AddressLine": address.streetLines,
-                "City": address.city,
-                "StateProvinceCode": address.stateCode,
-                "PostalCode": address.postalCode,
-                "CountryCode": address.countryCode,
-            ] as [String: Any],
+                "AddressLine": .array(address.streetLines.map(JSONBody.string)),
+                "City": .string(address.city),
+                "StateProvinceCode": .string(address.stateCode),
+                "PostalCode": .string(address.postalCode),
+                "CountryCode": .string(address.countryCode),
+            ],
         ]
-        if address.company == nil { party["AttentionName"] = nil }
+        if address.company != nil { party["AttentionName"] = .string(address.name) }
         return party
     }
 
