@@ -7,8 +7,9 @@ import Sundial
 /// The ``Carrier`` over the USPS v3 REST APIs (OAuth, Payments, Domestic Labels, Tracking). Exists
 /// so the order workflow can buy, cancel and track USPS labels.
 ///
-/// USPS has native idempotency: the caller's key is sent as `X-Idempotency-Key` on label creation
-/// and the same key with the same payload returns the existing label without a second charge (keep
+/// USPS has native idempotency: the caller's key, turned into a UUID by ``USPSIdempotencyKey``, is
+/// sent as `X-Idempotency-Key` on label creation, and the same key with the same payload returns
+/// the existing label without a second charge (keep
 /// `LabelRequest.shipDate` fixed so a retry sends the same payload). Labels also need a
 /// payment-authorization token (valid 8 h), fetched once and cached next to the OAuth token; both
 /// are refreshed once when a call answers 401. Labels are requested as one JSON document
@@ -62,7 +63,7 @@ public struct USPSClient: Carrier {
         ]
         let operation = "POST /labels/v3/label"
         let response = try await paid(.POST, "/labels/v3/label", body: body.bytes, extraHeaders: [
-            ("X-Idempotency-Key", idempotencyKey), ("Accept", "application/vnd.usps.labels+json"), ("Content-Type", "application/json"),
+            ("X-Idempotency-Key", USPSIdempotencyKey.derive(fromIdempotencyKey: idempotencyKey)), ("Accept", "application/vnd.usps.labels+json"), ("Content-Type", "application/json"),
         ])
         let json = JSONDocument(bytes: response.body)
         guard let number = json["labelMetadata", "trackingNumber"].string else {

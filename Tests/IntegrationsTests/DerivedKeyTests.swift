@@ -1,3 +1,4 @@
+import Foundation
 import Integrations
 import Testing
 
@@ -23,6 +24,16 @@ struct DerivedKeyTests {
         #expect(allHex)
         #expect(id == QuickBooksRequestID.derive(fromIdempotencyKey: "order-1001:invoice"))
         #expect(id != QuickBooksRequestID.derive(fromIdempotencyKey: "order-1002:invoice"))
+    }
+
+    @Test("USPS idempotency keys: a stable version 8 UUID per step key")
+    func uspsIdempotencyKey() throws {
+        let key = USPSIdempotencyKey.derive(fromIdempotencyKey: "order-1:label")
+        let uuid = try #require(UUID(uuidString: key))
+        #expect(uuid.uuidString.lowercased() == key)
+        #expect(Array(key)[14] == "8")
+        #expect(key == USPSIdempotencyKey.derive(fromIdempotencyKey: "order-1:label"))
+        #expect(key != USPSIdempotencyKey.derive(fromIdempotencyKey: "order-2:label"))
     }
 
     @Test("configurations and secrets print no credential")

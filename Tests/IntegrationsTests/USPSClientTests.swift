@@ -17,7 +17,7 @@ struct USPSClientTests {
             #expect(retried.trackingNumber == label.trackingNumber)
             #expect(label.labelImage.starts(with: Array("%PDF".utf8)))
             #expect(label.charge == Decimal(string: "7.65"))
-            #expect(server.ledger.count(.usps, .labelCreated, idempotencyKey: "order-1:label") == 1)
+            #expect(server.ledger.count(.usps, .labelCreated, idempotencyKey: USPSIdempotencyKey.derive(fromIdempotencyKey: "order-1:label")) == 1)
 
             #expect(try await usps.track(trackingNumber: label.trackingNumber).status == .labelCreated)
             server.setTrackingStatus(.outForDelivery, trackingNumber: label.trackingNumber)
@@ -44,7 +44,7 @@ struct USPSClientTests {
             let record = try #require(server.ledger.records(.usps, .labelCreated).first)
             #expect(record.resource == label.trackingNumber)
             #expect(record.detail == "PRIORITY_MAIL")  // packageDescription.mailClass
-            #expect(record.idempotencyKey == "order-3:label")  // X-Idempotency-Key
+            #expect(record.idempotencyKey == USPSIdempotencyKey.derive(fromIdempotencyKey: "order-3:label"))  // X-Idempotency-Key
             #expect(record.reference == "order-3:label")  // packageDescription.customerReference[0].referenceNumber
             #expect(label.charge == Decimal(string: "10.40"))
         }
