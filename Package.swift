@@ -134,7 +134,25 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Real HTTP clients for Stripe, FedEx, UPS, USPS and QuickBooks, behind the protocols the workflows use.
+        .target(
+            name: "Integrations",
+            dependencies: [
+                "Sundial",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "SundialTests", dependencies: ["Sundial"]),
+        .testTarget(
+            name: "IntegrationsTests",
+            dependencies: [
+                "Integrations",
+                "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(
             name: "SandboxTests",
             dependencies: [

@@ -1,0 +1,240 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOHTTP1
+import Sundial
+
+/// The ``Carrier`` over the USPS v3 REST APIs (OAuth, Payments, Domestic Labels, Tracking). Exists
+/// so the order workflow can buy, cancel and track USPS labels.
+///
+/// USPS has native idempotency: the caller's key, turned into a UUID by ``USPSIdempotencyKey``, is
+/// sent as `X-Idempotency-Key` on label creation, and the same key with the same payload returns
+/// the existing label without a second charge (keep
+/// `LabelRequest.shipDate` fixed so a retry sends the same payload). Labels also need a
+/// payment-authorization token (valid 8 h), fetched once and cached next to the OAuth token; both
+/// are refreshed once when a call answers 401. Labels are requested as one JSON document
+/// (`Accept: application/vnd.usps.labels+json`) with the PDF base64-encoded.
+///
+/// ``labels(withReference:)`` is not available (USPS offers no search by reference and does not
+/// need one: its idempotency key already prevents duplicates); it throws a permanent ``CarrierError``.
+public struct USPSClient: Carrier {
+    public let configuration: ClientConfiguration<USPSCredentials>
+    public var name: String { "USPS" }
+    /// `packageDescription.mailClass` used when `LabelRequest.service` is empty.
+    public var defaultMailClass = "USPS_GROUND_ADVANTAGE"
+    private let exchange: HTTPExchange
+    private let tokens: OAuthTokenCache
+    private let paymentTokens: OAuthTokenCache
+    private let logger: Logger
+    /// USPS documents an 8-hour payment token but returns no lifetime.
+    static let paymentTokenLifetimeSeconds = 8 * 3600
+
+    public init(
+        httpClient: HTTPClient,
+        configuration: ClientConfiguration<USPSCredentials>,
+        tokenRefreshMargin: Duration = .seconds(60),
+        logger: Logger = Logger(label: "sundial.integrations.usps")
+    ) {
+        self.configuration = configuration
+        self.exchange = HTTPExchange(client: httpClient, timeout: configuration.timeout)
+        self.tokens = OAuthTokenCache(margin: tokenRefreshMargin)
+        self.paymentTokens = OAuthTokenCache(margin: tokenRefreshMargin)
+        self.logger = logger
+    }
+
+    public func buyLabel(_ request: LabelRequest, idempotencyKey: String) async throws -> ShippingLabel {
+        let reference = CustomerReference.derive(fromIdempotencyKey: idempotencyKey)
+        let body: JSONBody = [
+            "fromAddress": Self.address(request.shipper),
+            "toAddress": Self.address(request.recipient),
+            "packageDescription": [
+                "mailClass": .string(request.service.isEmpty ? defaultMailClass : request.service),
+                "rateIndicator": "SP",
+                "weightUOM": "lb",
+                "weight": .decimal(request.weightPounds),
+                "dimensionsUOM": "in",
+                "length": .decimal(9), "width": .decimal(6), "height": .decimal(2),
+                "processingCategory": "MACHINABLE",
+                "destinationEntryFacilityType": "NONE",
+                "mailingDate": .string(request.shipDate ?? Self.today()),
+                "customerReference": [["referenceNumber": .string(reference), "printReferenceNumber": true]],
+            ],
+            "imageInfo": ["imageType": "PDF", "labelType": "4X6LABEL", "receiptOption": "NONE"],
+        ]
+        let operation = "POST /labels/v3/label"
+        let response = try await paid(.POST, "/labels/v3/label", body: body.bytes, extraHeaders: [
+            ("X-Idempotency-Key", USPSIdempotencyKey.derive(fromIdempotencyKey: idempotencyKey)), ("Accept", "application/vnd.usps.labels+json"), ("Content-Type", "application/json"),
+        ])
+        let json = JSONDocument(bytes: response.body)
+        guard let number = json["labelMetadata", "trackingNumber"].string else {
+            throw CarrierError(carrier: name, operation: operation, status: response.status, codes: [], message: "response has no labelMetadata.trackingNumber", retryDisposition: .permanent)
+        }
+        guard let pdf = json["labelImage"].string.flatMap({ Data(base64Encoded: $0) }) else {
+            throw CarrierError(carrier: name, operation: operation, status: response.status, codes: [], message: "label \(number) has no decodable labelImage", retryDisposition: .permanent)
+        }
+        logger.info("usps label bought", metadata: ["tracking_number": "\(number)", "replayed": "\(response.header("X-Idempotent-Replay") ?? "false")"])
+        return ShippingLabel(carrier: name, trackingNumber: number, labelImage: Array(pdf), imageFormat: "PDF", reference: reference, charge: json["labelMetadata", "postage"].decimal)
+    }
+
+    public func voidLabel(trackingNumber: String) async throws {
+        let response = try await paid(.DELETE, "/labels/v3/label/\(FormEncoding.escape(trackingNumber))", body: nil, extraHeaders: [("Accept", "application/json")])
+        let status = JSONDocument(bytes: response.body)["status"].string ?? "?"
+        logger.info("usps label cancelled", metadata: ["tracking_number": "\(trackingNumber)", "status": "\(status)"])
+    }
+
+    public func track(trackingNumber: String) async throws -> TrackingInfo {
+        let operation = "GET /tracking/v3/tracking"
+        let path = "/tracking/v3/tracking/\(FormEncoding.escape(trackingNumber))?expand=SUMMARY"
+        let response = try await authorized(.GET, path, operation: operation, body: nil, headers: [("Accept", "application/json")])
+        if response.status == 404 {
+            return TrackingInfo(trackingNumber: trackingNumber, status: .notFound, carrierCode: "404", carrierDescription: nil)
+        }
+        guard (200..<300).contains(response.status) else { throw error(response, operation: operation) }
+        let json = JSONDocument(bytes: response.body)
+        let category = json["statusCategory"].string
+        let statusText = json["status"].string
+        let status: TrackingInfo.Status =
+            switch category {
+            case "Pre-Shipment": statusText?.localizedCaseInsensitiveContains("cancel") == true ? .cancelled : .labelCreated
+            case "Accepted", "In Transit": .inTransit
+            case "Out for Delivery": .outForDelivery
+            case "Delivered": .delivered
+            case "Alert", "Delivery Attempt", "Return to Sender": .exception
+            default: .unknown
+            }
+        return TrackingInfo(trackingNumber: trackingNumber, status: status, carrierCode: category, carrierDescription: statusText)
+    }
+
+    /// Not available: see the type's documentation.
+    public func labels(withReference reference: String) async throws -> [TrackingInfo] {
+        throw CarrierError(
+            carrier: name, operation: "labels(withReference:)", status: nil, codes: [],
+            message: "USPS offers no lookup by reference; its X-Idempotency-Key prevents duplicates", retryDisposition: .permanent
+        )
+    }
+
+    // MARK: Wire
+
+    private static func address(_ address: PostalAddress) -> JSONBody {
+        let parts = address.name.split(separator: " ", maxSplits: 1).map(String.init)
+        var fields: [String: JSONBody] = [
+            "streetAddress": .string(address.streetLines.first ?? ""),
+            "city": .string(address.city),
+            "state": .string(address.stateCode),
+            "ZIPCode": .string(String(address.postalCode.prefix(5))),
+            "firstName": .string(parts.first ?? address.name),
+            "lastName": .string(parts.count > 1 ? parts[1] : ""),
+            "phone": .string(address.phone),
+            "ignoreBadAddress": false,
+        ]
+        if address.streetLines.count > 1 { fields["secondaryAddress"] = .string(address.streetLines.dropFirst().joined(separator: " ")) }
+        if let company = address.company { fields["firm"] = .string(company) }
+        return .object(fields)
+    }
+
+    private static func today() -> String {
+        Date().formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).year().month().day())
+    }
+
+    /// A labels call: Bearer plus `X-Payment-Authorization-Token`. On 401 both tokens are
+    /// refreshed (the answer does not say which one expired) and the call is retried once.
+    private func paid(_ method: HTTPMethod, _ path: String, body: [UInt8]?, extraHeaders: [(String, String)]) async throws -> HTTPExchange.Response {
+        let operation = "\(method.rawValue) \(path.hasPrefix("/labels/v3/label/") ? "/labels/v3/label/{trackingNumber}" : path)"
+        func attempt() async throws -> (HTTPExchange.Response, Secret, Secret) {
+            let bearer = try await tokens.token(fetch: { try await self.fetchToken() })
+            let payment = try await paymentTokens.token(fetch: { try await self.fetchPaymentToken(bearer: bearer) })
+            let headers = [("Authorization", "Bearer \(bearer.value)"), ("X-Payment-Authorization-Token", payment.value)] + extraHeaders
+            return (try await send(method, path, headers: headers, body: body, operation: operation), bearer, payment)
+        }
+        let first = try await attempt()
+        var response = first.0
+        if response.status == 401 {
+            await tokens.invalidate(first.1)
+            await paymentTokens.invalidate(first.2)
+            response = try await attempt().0
+        }
+        guard (200..<300).contains(response.status) else { throw error(response, operation: operation) }
+        return response
+    }
+
+    private func authorized(_ method: HTTPMethod, _ path: String, operation: String, body: [UInt8]?, headers: [(String, String)]) async throws -> HTTPExchange.Response {
+        try await tokens.withRefreshOn401(fetch: { try await self.fetchToken() }) { token in
+            try await send(method, path, headers: [("Authorization", "Bearer \(token.value)")] + headers, body: body, operation: operation)
+        }
+    }
+
+    private func fetchToken() async throws -> (Secret, Int) {
+        let operation = "POST /oauth2/v3/token"
+        let credentials = configuration.credentials
+        let form = FormEncoding.encode([
+            ("grant_type", "client_credentials"), ("client_id", credentials.clientID),
+            ("client_secret", credentials.clientSecret.value), ("scope", "labels tracking payments"),
+        ])
+        let response = try await send(.POST, "/oauth2/v3/token", headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")], body: Array(form.utf8), operation: operation)
+        guard response.status == 200 else { throw error(response, operation: operation) }
+        let json = JSONDocument(bytes: response.body)
+        guard let token = json["access_token"].string else {
+            throw CarrierError(carrier: name, operation: operation, status: 200, codes: [], message: "token response has no access_token", retryDisposition: .retryable(after: nil))
+        }
+        return (Secret(token), json["expires_in"].int ?? 28800)
+    }
+
+    private func fetchPaymentToken(bearer: Secret) async throws -> (Secret, Int) {
+        let operation = "POST /payments/v3/payment-authorization"
+        let credentials = configuration.credentials
+        let body: JSONBody = [
+            "roles": [
+                ["roleName": "PAYER", "CRID": .string(credentials.crid), "MID": .string(credentials.mid), "accountType": "EPS", "accountNumber": .string(credentials.accountNumber)],
+                [
+                    "roleName": "LABEL_OWNER", "CRID": .string(credentials.crid), "MID": .string(credentials.mid),
+                    "manifestMID": .string(credentials.manifestMID), "accountType": "EPS", "accountNumber": .string(credentials.accountNumber),
+                ],
+            ]
+        ]
+        let response = try await send(
+            .POST, "/payments/v3/payment-authorization",
+            headers: [("Authorization", "Bearer \(bearer.value)"), ("Content-Type", "application/json"), ("Accept", "application/json")],
+            body: body.bytes, operation: operation
+        )
+        guard response.status == 200 else { throw error(response, operation: operation) }
+        guard let token = JSONDocument(bytes: response.body)["paymentAuthorizationToken"].string else {
+            throw CarrierError(carrier: name, operation: operation, status: 200, codes: [], message: "response has no paymentAuthorizationToken", retryDisposition: .retryable(after: nil))
+        }
+        return (Secret(token), Self.paymentTokenLifetimeSeconds)
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)], body: [UInt8]?, operation: String) async throws -> HTTPExchange.Response {
+        do {
+            return try await exchange.send(method: method, url: configuration.baseURL + path, headers: headers, body: body)
+        } catch {
+            throw CarrierError(carrier: name, operation: operation, status: nil, codes: [], message: redact(error.description), retryDisposition: .retryable(after: nil))
+        }
+    }
+
+    /// USPS errors: `{"apiVersion","error":{"code","message","errors":[{"status","code","title","detail"}]}}`,
+    /// or RFC 6749 `{"error","error_description"}` from the token endpoint. A 409 here means the
+    /// idempotency key was reused with another payload: permanent.
+    private func error(_ response: HTTPExchange.Response, operation: String) -> CarrierError {
+        let json = JSONDocument(bytes: response.body)
+        var codes: [String] = []
+        var messages: [String] = []
+        if let oauthError = json["error"].string {
+            codes.append(oauthError)
+            if let text = json["error_description"].string { messages.append(text) }
+        } else {
+            if let code = json["error", "code"].string { codes.append(code) }
+            if let text = json["error", "message"].string { messages.append(text) }
+            messages += json["error", "errors"].elements.compactMap { $0["detail"].string }
+        }
+        let disposition = response.status == 409 ? .permanent : CarrierError.disposition(status: response.status, retryAfter: RetryAfter.parse(response.header("Retry-After")))
+        return CarrierError(
+            carrier: name, operation: operation, status: response.status, codes: codes,
+            message: redact(messages.isEmpty ? String(response.text.prefix(200)) : messages.joined(separator: ": ")),
+            retryDisposition: disposition
+        )
+    }
+
+    private func redact(_ text: String) -> String {
+        text.redacting([configuration.credentials.clientSecret])
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Integrations
+import Sandbox
+import Sundial
+import Testing
+
+@Suite("UPSClient against the sandbox")
+struct UPSClientTests {
+    let request = LabelRequest(shipper: shipper, recipient: recipient, weightPounds: 5, service: "03")
+
+    @Test("buy a label (image bytes), track it, void it")
+    func happyPath() async throws {
+        try await withSandboxClient { server, http in
+            let ups = try await upsClient(server, http)
+            let label = try await ups.buyLabel(request, idempotencyKey: "order-1:label")
+            #expect(label.trackingNumber.hasPrefix("1Z"))
+            #expect(label.imageFormat == "GIF")
+            #expect(!label.labelImage.isEmpty)
+            #expect(label.charge != nil)
+            #expect(server.ledger.count(.ups, .labelCreated, reference: "order-1:label") == 1)
+
+            #expect(try await ups.track(trackingNumber: label.trackingNumber).status == .labelCreated)
+            server.setTrackingStatus(.delivered, trackingNumber: label.trackingNumber)
+            #expect(try await ups.track(trackingNumber: label.trackingNumber).status == .delivered)
+            #expect(try await ups.track(trackingNumber: "1Z999AA10000000000").status == .notFound)
+
+            try await ups.voidLabel(trackingNumber: label.trackingNumber)
+            #expect(server.ledger.count(.ups, .labelVoided, resource: label.trackingNumber) == 1)
+            #expect(try await ups.track(trackingNumber: label.trackingNumber).status == .cancelled)
+        }
+    }
+
+    @Test("request shape: documented JSON keys recorded by the sandbox; no reference lookup")
+    func requestShape() async throws {
+        try await withSandboxClient { server, http in
+            let ups = try await upsClient(server, http)
+            // The simulator answers 400 naming the first missing key among ShipmentRequest.Request,
+            // Shipment.Shipper.ShipperNumber/Name/Address, ShipTo.Name/Address, PaymentInformation,
+            // Service.Code and Package[].PackageWeight.Weight.
+            let label = try await ups.buyLabel(LabelRequest(shipper: shipper, recipient: recipient, weightPounds: 1, service: "01"), idempotencyKey: "order-2:label")
+            let record = try #require(server.ledger.records(.ups, .labelCreated).first)
+            #expect(record.resource == label.trackingNumber)
+            #expect(record.detail == "01")  // Shipment.Service.Code
+            #expect(record.reference == "order-2:label")  // Shipment.ReferenceNumber.Value
+            #expect(record.idempotencyKey == "order-2:label")  // transId header
+            let lookup = try #require(await thrownError { try await ups.labels(withReference: "order-2:label") } as? CarrierError)
+            #expect(lookup.retryDisposition == .permanent)
+        }
+    }
+
+    @Test("token is refreshed once after expiry; bad credentials are permanent and not leaked")
+    func tokenRefresh() async throws {
+        try await withSandboxClient { server, http in
+            let ups = try await upsClient(server, http)
+            _ = try await ups.buyLabel(request, idempotencyKey: "order-3:label")
+            server.expireAllTokens()
+            _ = try await ups.buyLabel(request, idempotencyKey: "order-4:label")
+            #expect(server.ledger.count(.ups, .labelCreated) == 2)
+
+            let secret = "ups-wrong-secret-do-not-leak"
+            let bad = try await upsClient(server, http, secret: secret)
+            let error = try #require(await thrownError { try await bad.track(trackingNumber: "1Z999AA10000000000") } as? CarrierError)
+            #expect(error.status == 401)
+            #expect(error.retryDisposition == .permanent)
+            #expect(!error.description.contains(secret))
+        }
+    }
+
+    @Test("503 and 429 with Retry-After are retryable")
+    func errorMapping() async throws {
+        try await withSandboxClient { server, http in
+            let ups = try await upsClient(server, http)
+            server.faults.set(FaultSettings(errorStatus: 503, failNext: 1), for: .ups)
+            let unavailable = try #require(await thrownError { try await ups.buyLabel(request, idempotencyKey: "order-5:label") } as? CarrierError)
+            #expect(unavailable.status == 503)
+            #expect(unavailable.retryDisposition == .retryable(after: nil))
+            server.faults.set(FaultSettings(rateLimitRate: 1, retryAfterSeconds: 4), for: .ups)
+            let limited = try #require(await thrownError { try await ups.buyLabel(request, idempotencyKey: "order-5:label") } as? CarrierError)
+            #expect(limited.status == 429)
+            #expect(limited.codes == ["10429"])
+            #expect(limited.retryDisposition == .retryable(after: .seconds(4)))
+            #expect(server.ledger.count(.ups, .labelCreated) == 0)
+        }
+    }
+}
