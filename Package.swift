@@ -108,13 +108,16 @@ let package = Package(
         ),
         // libssh2 from Debian (libssh2-1-dev), for SFTP uploads.
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
-        // Clients of the outside world, each behind the small protocol the workflows use.
+        // Clients of the outside world (Stripe, FedEx, UPS, USPS, QuickBooks, SFTP, signed
+        // webhooks), each behind the small protocol the workflows use.
         .target(
             name: "Integrations",
             dependencies: [
                 "Sundial",
                 "CLibSSH2",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -134,25 +137,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // Real HTTP clients for Stripe, FedEx, UPS, USPS and QuickBooks, behind the protocols the workflows use.
-        .target(
-            name: "Integrations",
-            dependencies: [
-                "Sundial",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
-        ),
         .testTarget(name: "SundialTests", dependencies: ["Sundial"]),
-        .testTarget(
-            name: "IntegrationsTests",
-            dependencies: [
-                "Integrations",
-                "Sandbox",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
-        ),
         .testTarget(
             name: "SandboxTests",
             dependencies: [
