@@ -81,4 +81,27 @@ struct WorkerProcessTests {
             #expect(worker.log.contains("drain deadline passed"))
         }
     }
+
+    @Test("three worker processes catching up 100 missed minutes fire each slot exactly once")
+    func scheduleSlotsOnceAcrossProcesses() async throws {
+        try await TestDatabase.with { db in
+            let schedule = Probes.everyMinute
+            let since = Date().addingTimeInterval(-100 * 60)
+            try await db.store.syncSchedules([schedule], now: since)  // registered 100 minutes ago, no worker since
+            let workers = try (1...3).map {
+                try WorkerProcess(database: db.database, workerID: "firer-\($0)", extra: ["SUNDIAL_TEST_SCHEDULES": "1"])
+            }
+            defer { workers.forEach { $0.kill() } }
+            let caughtUp = try await eventually(timeout: .seconds(30)) {
+                try await (db.store.schedules().first?.nextFireAt ?? .distantPast) > Date()
+            }
+            #expect(caughtUp, "schedule never caught up: \(workers[0].log)")
+            let fires = try await db.store.fires(of: schedule.name)
+            let expected = schedule.schedule.slots(after: since, through: fires.last?.slot ?? since, limit: 1000)
+            #expect(fires.count >= 100)
+            #expect(fires.map(\.slot) == expected)  // every minute, in order, none twice, none missing
+            let workflows = try await db.scalar("SELECT count(*)::int8 FROM workflows WHERE business_key LIKE 'probe-every-minute@%'", as: Int64.self)
+            #expect(workflows == Int64(fires.count))
+        }
+    }
 }

@@ -282,6 +282,15 @@ public struct ParentProbe: Workflow {
 
 /// Every probe, as the test worker registers them.
 public enum Probes {
+    /// A schedule firing every minute, catching up to 200 missed slots: the process-level
+    /// exactly-once test runs three workers with it.
+    public static var everyMinute: ScheduleDeclaration {
+        ScheduleDeclaration("probe-every-minute", workflow: FiveSteps.self,
+                            schedule: try! Schedule(cron: "* * * * *", timeZone: "UTC"), misfire: .runAll(cap: 200)) { slot in
+            FiveSteps.Input(n: Int(slot.timeIntervalSince1970 / 60))
+        }
+    }
+
     public static func registry(world: WorldLedger) -> WorkflowRegistry {
         WorkflowRegistry([
             EffectProbe(world: world), FiveSteps(), FlakyProbe(), SagaProbe(world: world), SignalProbe(),

@@ -17,7 +17,10 @@ enum TestWorkerMain {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await worldClient.run() }
             let registry = Probes.registry(world: WorldLedger(client: worldClient))
-            try await WorkerHost.run(environment: environment, worker: configuration, registry: registry, logger: logger)
+            // Schedules only when a test asks, so other process tests see no scheduled work.
+            let schedules = ProcessInfo.processInfo.environment["SUNDIAL_TEST_SCHEDULES"] == "1" ? [Probes.everyMinute] : []
+            try await WorkerHost.run(environment: environment, worker: configuration, registry: registry, logger: logger,
+                                     schedules: schedules)
             group.cancelAll()
         }
     }
