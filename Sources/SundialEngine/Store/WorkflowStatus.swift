@@ -18,14 +18,6 @@ public enum WorkflowStatus: String, Sendable, Codable, CaseIterable {
     /// Cancelled, after every registered undo ran.
     case cancelled
 
-    /// True when nothing more will happen without an operator.
-    public var isFinished: Bool {
-        switch self {
-        case .completed, .compensated, .cancelled: true
-        case .runnable, .sleeping, .waiting, .compensating, .failed, .compensationFailed: false
-        }
-    }
-
     /// True for the end states that accept no signal, cancel or resume.
     public var isTerminal: Bool {
         switch self {

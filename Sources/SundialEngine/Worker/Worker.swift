@@ -46,6 +46,7 @@ public final class Worker: Service, Sendable {
     public func run() async throws {
         try await SchemaCheck.requireCurrentSchema(client: store.client, schema: store.database.schema, logger: logger)
         logger.info("worker starting", metadata: [
+            "database": "\(store.database.redactedDescription)",
             "concurrency": "\(configuration.concurrency)",
             "definitions": "\(registry.all.map(\.key).joined(separator: ","))",
         ])

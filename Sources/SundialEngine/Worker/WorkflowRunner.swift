@@ -72,10 +72,8 @@ struct WorkflowRunner: Sendable {
                 current.pendingSignal = nil
                 continue
             }
-            if let runAt = committed.runAt, committed.status == .sleeping || committed.status == .waiting
-                || committed.status == .runnable || committed.status == .compensating {
-                noteTimer(runAt)
-            }
+            // Only active rows have a run time; finished and failed ones have none.
+            if let runAt = committed.runAt { noteTimer(runAt) }
             return .handedBack
         }
     }
