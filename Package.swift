@@ -55,10 +55,10 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["sundial-embed-migrations"]
         ),
-        // SunStyle's business workflows, written only against `Sundial`.
+        // SunStyle's business workflows, written only against `Sundial` and the clients' protocols.
         .target(
             name: "Workflows",
-            dependencies: ["Sundial"],
+            dependencies: ["Sundial", "Integrations"],
             path: "Workflows"
         ),
         // The executable: argument parsing and wiring of one ServiceGroup.

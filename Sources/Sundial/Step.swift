@@ -64,8 +64,9 @@ public final class Step<W: Workflow> {
     public var now: Date { clock.now() }
 }
 
-/// What an undo handler knows about the compensation step it runs.
-public struct UndoStep: Sendable {
+/// What an undo handler knows about the compensation step it runs, and how it adds outbox
+/// messages (a "cancelled" notice) committed with the undo.
+public final class UndoStep {
     public let workflowID: UUID
     /// Position of this undo in the stack (1 = the first registered); stable across retries.
     public let position: Int
@@ -73,6 +74,8 @@ public struct UndoStep: Sendable {
     /// Stable across retries: `"<workflow id>/undo/<position>"`.
     public let idempotencyKey: String
     public let logger: Logger
+    /// Outbox messages added by this undo, committed with it.
+    public private(set) var registeredMessages: [OutboxMessage] = []
 
     public init(workflowID: UUID, position: Int, attempt: Int, logger: Logger) {
         self.workflowID = workflowID
@@ -81,6 +84,8 @@ public struct UndoStep: Sendable {
         self.idempotencyKey = "\(workflowID.uuidString.lowercased())/undo/\(position)"
         self.logger = logger
     }
+
+    func append(_ message: OutboxMessage) { registeredMessages.append(message) }
 }
 
 /// A signal delivered to a waiting workflow: its name, sender-chosen id and JSON payload.

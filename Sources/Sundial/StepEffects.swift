@@ -53,3 +53,12 @@ extension Step {
             input: encoded.input, context: encoded.context))
     }
 }
+
+extension UndoStep {
+    /// Adds a message to the durable outbox, committed with this undo step. The default key
+    /// (`<undo idempotency key>/<n>`) makes a re-run of the same undo add nothing new.
+    public func enqueue<Payload: Encodable>(topic: String, payload: Payload, key: String? = nil) throws {
+        let json = String(decoding: try JSONEncoder.sundial.encode(payload), as: UTF8.self)
+        append(OutboxMessage(topic: topic, key: key ?? "\(idempotencyKey)/\(registeredMessages.count + 1)", payload: json))
+    }
+}

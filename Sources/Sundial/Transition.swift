@@ -19,6 +19,9 @@ public enum Transition<State: WorkflowState, Output: Codable & Sendable>: Sendab
     case complete(Output)
     /// Finish with a business failure. Registered compensations run in reverse order first.
     case fail(reason: String)
+    /// Finish `cancelled` for a business reason (a declined card): registered compensations run
+    /// in reverse order first, exactly as for an operator's cancel.
+    case cancel(reason: String)
 }
 
 extension Transition where Output == NoOutput {

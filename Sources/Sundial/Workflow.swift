@@ -65,6 +65,12 @@ public protocol Workflow: Sendable {
 
     /// Undoes one effect registered with ``Step/onUndo(_:)``. Runs as a durable, retried step.
     func compensate(_ action: Compensation, _ context: Context, _ step: UndoStep) async throws
+
+    /// Why a cancel is refused in `state` with `context` (a parcel already with the carrier), or
+    /// nil when a cancel may run the compensations. Asked when a cancel is requested (the caller
+    /// gets the reason) and again by the worker before it compensates, so a workflow that moved
+    /// on meanwhile is not undone. The default allows every cancel.
+    func cancellationRefusal(in state: State, context: Context) -> String?
 }
 
 extension Workflow {
@@ -76,6 +82,8 @@ extension Workflow {
     public func policy(for state: State) -> StatePolicy<State> { StatePolicy() }
 
     public var compensationRetry: RetryPolicy { .compensationDefault }
+
+    public func cancellationRefusal(in state: State, context: Context) -> String? { nil }
 }
 
 extension Workflow where Compensation == NoCompensation {

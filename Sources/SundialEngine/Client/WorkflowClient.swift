@@ -54,15 +54,41 @@ public struct WorkflowClient: Sendable {
         return try await store.sendSignal(workflowID: workflowID, signalID: signalID, name: name, payload: payloadJSON)
     }
 
-    /// Cancels a workflow: registered undos run newest first, then it ends `cancelled`.
+    /// Cancels a workflow: registered undos run newest first, then it ends `cancelled`. Throws
+    /// ``StoreError/cancelRefused(_:reason:)`` when the workflow refuses a cancel in its current
+    /// state (see ``Workflow/cancellationRefusal(in:context:)``); the worker asks again before it
+    /// compensates, so a workflow that moves on meanwhile is not undone either.
     public func cancel(_ workflowID: UUID, reason: String, actor: String = "system") async throws {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw InputError(field: "reason", "is required") }
+        let snapshot = try await store.workflow(workflowID)
+        if let definition = registry.definition(snapshot.type, version: snapshot.version),
+           let refusal = definition.cancellationRefusal(snapshot.state, snapshot.context) {
+            throw StoreError.cancelRefused(workflowID, reason: refusal)
+        }
         try await store.requestCancel(workflowID: workflowID, reason: reason, actor: actor)
     }
 
-    /// Resumes a `failed` or `compensation_failed` workflow with fresh attempts.
+    /// The name of the signal a workflow parked for an operator awaits (an order in
+    /// `needsAttention`); ``resume(_:reason:actor:)`` sends it.
+    public static let resumeSignal = "resume"
+
+    /// Resumes a `failed` or `compensation_failed` workflow with fresh attempts, or one parked
+    /// for an operator (waiting for the ``resumeSignal`` signal) by sending it that signal with
+    /// the reason and actor as payload.
     public func resume(_ workflowID: UUID, reason: String = "resumed", actor: String = "system") async throws {
+        let snapshot = try await store.workflow(workflowID)
+        if snapshot.status == .waiting, snapshot.waitSignal == Self.resumeSignal {
+            let payload = String(decoding: try JSONEncoder.sundial.encode(["reason": reason, "actor": actor]), as: UTF8.self)
+            _ = try await store.sendSignal(workflowID: workflowID, signalID: "resume-\(UUID().uuidString.lowercased())",
+                                       name: Self.resumeSignal, payload: payload)
+            return
+        }
         try await store.resume(workflowID: workflowID, reason: reason, actor: actor)
+    }
+
+    /// The workflow of `type` started with business key `key` (an order id), if any.
+    public func workflow(type: String, key: String) async throws -> WorkflowSnapshot? {
+        try await store.workflow(type: type, businessKey: key)
     }
 
     public func workflow(_ id: UUID) async throws -> WorkflowSnapshot { try await store.workflow(id) }

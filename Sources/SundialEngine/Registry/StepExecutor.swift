@@ -49,6 +49,8 @@ enum StepExecutor {
                 let transition = try await workflow.run(state, &working, step)
                 return (transition, working, step.registeredUndos, step.registeredMessages, step.registeredChildren)
             }
+        } catch let wait as CapacityWait {
+            return .capacityWait(message: wait.description, retryAfter: wait.retryAfter)
         } catch {
             return .failure(
                 message: describe(error),
@@ -73,6 +75,7 @@ enum StepExecutor {
             case .complete(let output):
                 kind = .complete(output: String(decoding: try encoder.encode(output), as: UTF8.self))
             case .fail(let reason): kind = .fail(reason: reason)
+            case .cancel(let reason): kind = .cancel(reason: reason)
             }
             return .transition(StepTransition(
                 kind: kind, context: newContext == request.context ? nil : newContext, undos: undos,
@@ -95,13 +98,25 @@ enum StepExecutor {
         let step = UndoStep(workflowID: request.workflowID, position: request.position, attempt: request.attempt,
                             logger: request.logger)
         do {
-            try await withTimeLimit(.seconds(60)) {
+            let messages = try await withTimeLimit(.seconds(60)) {
                 try await workflow.compensate(decoded.0.action, decoded.1, step)
+                return step.registeredMessages
             }
-            return .done
+            return .done(messages: messages)
+        } catch let wait as CapacityWait {
+            return .failure(message: wait.description, decision: .retry(after: wait.retryAfter))
         } catch {
             return .failure(message: describe(error), decision: policy.decision(afterAttempt: request.attempt, error: error))
         }
+    }
+
+    /// The workflow's reason to refuse a cancel in `state`, from stored JSON; nil when it allows
+    /// it (or the stored values no longer decode, when refusing would strand the workflow).
+    static func cancellationRefusal<W: Workflow>(_ workflow: W, state: String, context: String) -> String? {
+        guard let state = W.State(rawValue: state),
+              let context = try? JSONDecoder.sundial.decode(W.Context.self, from: Data(context.utf8))
+        else { return nil }
+        return workflow.cancellationRefusal(in: state, context: context)
     }
 
     /// True when the context type is Equatable and the handler left the value equal.

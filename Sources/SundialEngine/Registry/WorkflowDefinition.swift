@@ -20,6 +20,8 @@ public struct WorkflowDefinition: Sendable {
     /// The retry policy for a state name (unknown names get the standard policy).
     let retryPolicy: @Sendable (_ state: String) -> RetryPolicy
     let compensationRetry: RetryPolicy
+    /// Why a cancel is refused in a state with a stored context; nil allows it.
+    public let cancellationRefusal: @Sendable (_ state: String, _ context: String) -> String?
 
     public init<W: Workflow>(_ workflow: W) {
         name = W.name
@@ -31,6 +33,7 @@ public struct WorkflowDefinition: Sendable {
         runUndo = { request in await StepExecutor.undo(workflow, request) }
         retryPolicy = { state in W.State(rawValue: state).map { workflow.policy(for: $0).retry } ?? .standard }
         compensationRetry = workflow.compensationRetry
+        cancellationRefusal = { state, context in StepExecutor.cancellationRefusal(workflow, state: state, context: context) }
     }
 
     /// `name@version`, as workers advertise what they run.
@@ -59,6 +62,8 @@ enum StepResult: Sendable {
     case transition(StepTransition)
     /// The handler threw (or timed out, or the stored state/context could not be read).
     case failure(message: String, decision: RetryDecision, onFailure: String?)
+    /// A shared API limit was full (``CapacityWait``): sleep and try again, no attempt spent.
+    case capacityWait(message: String, retryAfter: Duration)
 }
 
 /// A handler's transition with its typed parts encoded.
@@ -70,6 +75,7 @@ struct StepTransition: Sendable {
         case await(signal: String, timeout: Duration?, then: String, onTimeout: String)
         case complete(output: String)
         case fail(reason: String)
+        case cancel(reason: String)
     }
 
     let kind: Kind
@@ -91,6 +97,7 @@ struct UndoRequest: Sendable {
 }
 
 enum UndoResult: Sendable {
-    case done
+    /// The undo succeeded; `messages` go to the outbox with its commit.
+    case done(messages: [OutboxMessage])
     case failure(message: String, decision: RetryDecision)
 }

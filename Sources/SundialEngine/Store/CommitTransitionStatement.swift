@@ -17,7 +17,7 @@ struct CommitTransitionStatement: PostgresPreparedStatement {
         "lease_owner", "new_visit", "new_attempt", "last_error", "wait_timeout_state", "wait_has_deadline",
         "keep_wait_deadline", "finished",
         "event", "from_state", "history_attempt", "history_error", "duration_ms", "worker",
-        "consume_signal_id", "channel",
+        "consume_signal_id", "channel", "cancel_flag", "cancel_reason",
     ]
 
     static let baseCTEs = """
@@ -55,6 +55,8 @@ struct CommitTransitionStatement: PostgresPreparedStatement {
                 wait_timeout_state = {wait_timeout_state}::text,
                 wait_deadline = CASE WHEN {wait_has_deadline}::bool THEN (SELECT at FROM target_time)
                                      WHEN {keep_wait_deadline}::bool THEN wait_deadline END,
+                cancel_requested = COALESCE({cancel_flag}::bool, cancel_requested),
+                cancel_reason = COALESCE({cancel_reason}::text, cancel_reason),
                 updated_at = now(),
                 finished_at = CASE WHEN {finished}::bool THEN now() ELSE NULL END
             WHERE id = {id}::uuid AND fencing_token = {fencing_token}::int8
@@ -165,6 +167,8 @@ struct CommitTransitionStatement: PostgresPreparedStatement {
         b.append(commit.worker)
         b.append(commit.consumeSignalID)
         b.append(channel)
+        b.append(commit.cancelFlag)
+        b.append(commit.cancelReason)
         precondition(b.count == Self.baseParameters.count)
         return b
     }

@@ -51,6 +51,10 @@ struct TransitionCommit: Sendable {
     /// Child workflows created with the transition.
     var children: [ChildStart] = []
     var finished = false
+    /// Sets `cancel_requested` (true: a `.cancel` transition; false: a refused cancel); nil keeps it.
+    var cancelFlag: Bool? = nil
+    /// The cancel reason stored with `cancelFlag == true`.
+    var cancelReason: String? = nil
     /// nil writes no history row (a quiet re-wait after a spurious wake-up).
     var event: String?
     var fromState: String?

@@ -67,11 +67,28 @@ extension WorkflowStore {
     /// One workflow by id (primary key).
     public func workflow(_ id: UUID) async throws -> WorkflowSnapshot {
         let rows = try await client.query("""
-            SELECT id, type, version, business_key, state, status, input::text, context::text, output::text,
-                   compensations::text, run_at, wait_signal, visit, attempt, last_error, lease_owner,
-                   fencing_token, cancel_requested, created_at, updated_at, finished_at, parent_id
-            FROM workflows WHERE id = \(id)
+            SELECT \(unescaped: Self.snapshotColumns) FROM workflows WHERE id = \(id)
             """, logger: logger)
+        guard let snapshot = try await Self.firstSnapshot(rows) else { throw StoreError.notFound(id) }
+        return snapshot
+    }
+
+    /// The workflow of `type` started with `businessKey` (an order id), if any. Served by the
+    /// `workflows_business_key_unique` index.
+    public func workflow(type: String, businessKey: String) async throws -> WorkflowSnapshot? {
+        let rows = try await client.query("""
+            SELECT \(unescaped: Self.snapshotColumns) FROM workflows WHERE type = \(type) AND business_key = \(businessKey)
+            """, logger: logger)
+        return try await Self.firstSnapshot(rows)
+    }
+
+    private static let snapshotColumns = """
+        id, type, version, business_key, state, status, input::text, context::text, output::text,
+        compensations::text, run_at, wait_signal, visit, attempt, last_error, lease_owner,
+        fencing_token, cancel_requested, created_at, updated_at, finished_at, parent_id
+        """
+
+    private static func firstSnapshot(_ rows: PostgresRowSequence) async throws -> WorkflowSnapshot? {
         for try await row in rows {
             let r = row.makeRandomAccess()
             return WorkflowSnapshot(
@@ -98,7 +115,7 @@ extension WorkflowStore {
                 finishedAt: try r["finished_at"].decode(Date?.self),
                 parentID: try r["parent_id"].decode(UUID?.self))
         }
-        throw StoreError.notFound(id)
+        return nil
     }
 
     /// The history of one workflow, oldest first (index `workflow_history_by_workflow`).

@@ -35,6 +35,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The commit was refused: another worker claimed the workflow after this lease expired.
     case fenced(UUID, token: Int64)
     case unknownType(String)
+    /// The workflow refuses to be cancelled in its current state (it says why).
+    case cancelRefused(UUID, reason: String)
 
     public var description: String {
         switch self {
@@ -48,6 +50,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
             "commit for workflow \(id.uuidString.lowercased()) refused: lease with fencing token \(token) was taken over"
         case .unknownType(let type):
             "no workflow type '\(type)' is registered"
+        case .cancelRefused(let id, let reason):
+            "cannot cancel workflow \(id.uuidString.lowercased()): \(reason)"
         }
     }
 }

@@ -109,7 +109,21 @@ struct WorkflowRunner: Sendable {
         case .compensating:
             return await planCompensation(current, definition: definition, logger: logger)
         case .runnable, .sleeping, .waiting, .failed:
-            if current.cancelRequested { return planCancel(current) }
+            if current.cancelRequested {
+                guard let refusal = definition.cancellationRefusal(current.state, current.context) else { return planCancel(current) }
+                // The workflow moved past the point of cancelling after the request was accepted:
+                // drop the request and go on as if it never came.
+                logger.notice("cancel refused by the workflow", metadata: ["reason": "\(refusal)"])
+                var goingOn = current
+                goingOn.cancelRequested = false
+                var commit = await planForward(goingOn, definition: definition, logger: logger)
+                commit.cancelFlag = false
+                if commit.event == nil {
+                    commit.event = "cancel-refused"
+                    commit.historyError = refusal
+                }
+                return commit
+            }
             return await planForward(current, definition: definition, logger: logger)
         case .completed, .compensated, .compensationFailed, .cancelled:
             // A finished row is never due; leave it as it is.
@@ -218,7 +232,35 @@ struct WorkflowRunner: Sendable {
                 commit.historyError = reason
                 commit.lastError = reason
                 failWorkflow(&commit, undoDepth: current.undoDepth + pushed)
+            case .cancel(let reason):
+                let pushed = Self.count(undos: transition.undos)
+                commit.state = runState
+                commit.historyError = reason
+                commit.cancelFlag = true
+                commit.cancelReason = reason
+                commit.event = "cancelled"
+                if current.undoDepth + pushed > 0 {
+                    commit.event = "cancelling"
+                    commit.status = .compensating
+                    commit.runAt = continuing
+                } else {
+                    commit.status = .cancelled
+                    commit.runAt = .never
+                    commit.finished = true
+                }
             }
+        case .capacityWait(let message, let retryAfter):
+            // Not a failure: no attempt is spent, and the workflow shows as waiting for capacity.
+            stepLogger.info("waiting for API capacity", metadata: ["limit": "\(message)"])
+            commit.event = "capacity-wait"
+            commit.historyError = message
+            commit.lastError = "waiting for capacity: \(message)"
+            commit.consumeSignalID = nil
+            if current.status == .runnable { commit.status = .sleeping }
+            commit.runAt = .after(retryAfter)
+            commit.waitSignal = current.waitSignal
+            commit.waitTimeoutState = current.waitTimeoutState
+            commit.keepWaitDeadline = true
         case .failure(let message, let decision, let onFailure):
             stepLogger.warning("step failed", metadata: ["error": "\(message)", "attempt": "\(current.attempt + 1)"])
             commit.historyError = message
@@ -296,8 +338,9 @@ struct WorkflowRunner: Sendable {
             attempt: current.attempt + 1, logger: undoLogger))
         commit.historyAttempt = current.attempt + 1
         switch result {
-        case .done:
+        case .done(let messages):
             commit.event = "undo"
+            commit.messages = messages
             commit.popUndo = true
             commit.newAttempt = 0
             if current.undoDepth == 1 {
