@@ -17,4 +17,11 @@ public protocol Carrier: Sendable {
     /// (a voided duplicate shows as `cancelled`).
     /// Pass ``CustomerReference/derive(fromIdempotencyKey:)`` of the step's key.
     func labels(withReference reference: String) async throws -> [TrackingInfo]
+    /// True when the carrier dedupes a retried purchase itself (USPS `X-Idempotency-Key`), so no
+    /// duplicate can exist to look for.
+    var purchasesAreIdempotent: Bool { get }
+}
+
+extension Carrier {
+    public var purchasesAreIdempotent: Bool { false }
 }

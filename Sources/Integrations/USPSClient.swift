@@ -106,6 +106,9 @@ public struct USPSClient: Carrier {
     }
 
     /// Not available: see the type's documentation.
+    /// USPS dedupes purchases by `X-Idempotency-Key`: a retried purchase returns the first label.
+    public var purchasesAreIdempotent: Bool { true }
+
     public func labels(withReference reference: String) async throws -> [TrackingInfo] {
         throw CarrierError(
             carrier: name, operation: "labels(withReference:)", status: nil, codes: [],

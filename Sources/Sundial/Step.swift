@@ -36,6 +36,8 @@ public final class Step<W: Workflow> {
     public internal(set) var registeredMessages: [OutboxMessage] = []
     /// Child workflows started during this attempt (see ``startChild(_:key:input:)``).
     public internal(set) var registeredChildren: [ChildStart] = []
+    /// Tags attached during this attempt (see ``tag(_:_:)``).
+    public internal(set) var registeredTags: [WorkflowTag] = []
 
     public init(
         workflowID: UUID, businessKey: String, state: W.State, visit: Int, attempt: Int,

@@ -12,6 +12,13 @@ public struct OutboxMessage: Sendable, Equatable {
     public let payload: String
 }
 
+/// A searchable attribute a workflow attaches to itself (`tracking_number` = `794…`), so code
+/// that knows only that value (a carrier webhook) finds the workflow.
+public struct WorkflowTag: Sendable, Equatable, Hashable {
+    public let name: String
+    public let value: String
+}
+
 /// A child workflow a handler starts; created in the same transaction as the handler's
 /// transition, idempotently on (type, key) like any start.
 public struct ChildStart: Sendable, Equatable {
@@ -42,6 +49,14 @@ extension Step {
         let json = String(decoding: try JSONEncoder.sundial.encode(payload), as: UTF8.self)
         let messageKey = key ?? "\(idempotencyKey)/\(registeredMessages.count + 1)"
         registeredMessages.append(OutboxMessage(topic: topic, key: messageKey, payload: json))
+    }
+
+    /// Attaches a searchable tag to this workflow, committed with this step's transition
+    /// (`WorkflowClient.workflowIDs(tag:value:)` finds it). Tags are never removed before the
+    /// workflow itself is deleted by retention.
+    public func tag(_ name: String, _ value: String) {
+        let tag = WorkflowTag(name: name, value: value)
+        if !registeredTags.contains(tag) { registeredTags.append(tag) }
     }
 
     /// Starts a child workflow when this step's transition commits. Throws at once if the

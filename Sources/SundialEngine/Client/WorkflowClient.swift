@@ -86,6 +86,12 @@ public struct WorkflowClient: Sendable {
         try await store.resume(workflowID: workflowID, reason: reason, actor: actor)
     }
 
+    /// The workflows that tagged themselves `tag` = `value` with ``Step/tag(_:_:)`` (an order and
+    /// its tracking number).
+    public func workflowIDs(tag: String, value: String) async throws -> [UUID] {
+        try await store.workflowIDs(tag: tag, value: value)
+    }
+
     /// The workflow of `type` started with business key `key` (an order id), if any.
     public func workflow(type: String, key: String) async throws -> WorkflowSnapshot? {
         try await store.workflow(type: type, businessKey: key)

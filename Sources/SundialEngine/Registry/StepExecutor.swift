@@ -42,12 +42,14 @@ enum StepExecutor {
             attempt: request.attempt, signal: request.signal, timedOut: request.timedOut,
             previousError: request.previousError, logger: request.logger, clock: request.clock)
 
-        let outcome: (transition: W.Next, context: W.Context, undos: [W.Compensation], messages: [OutboxMessage], children: [ChildStart])
+        let outcome: (transition: W.Next, context: W.Context, undos: [W.Compensation], messages: [OutboxMessage],
+                      children: [ChildStart], tags: [WorkflowTag])
         do {
             outcome = try await withTimeLimit(policy.timeout) {
                 var working = context
                 let transition = try await workflow.run(state, &working, step)
-                return (transition, working, step.registeredUndos, step.registeredMessages, step.registeredChildren)
+                return (transition, working, step.registeredUndos, step.registeredMessages, step.registeredChildren,
+                        step.registeredTags)
             }
         } catch let wait as CapacityWait {
             return .capacityWait(message: wait.description, retryAfter: wait.retryAfter)
@@ -79,7 +81,7 @@ enum StepExecutor {
             }
             return .transition(StepTransition(
                 kind: kind, context: newContext == request.context ? nil : newContext, undos: undos,
-                messages: outcome.messages, children: outcome.children))
+                messages: outcome.messages, children: outcome.children, tags: outcome.tags))
         } catch {
             return .failure(message: "could not encode the step's result: \(error)", decision: .giveUp(retryable: false),
                             onFailure: nil)

@@ -85,6 +85,7 @@ struct StepTransition: Sendable {
     let undos: String
     let messages: [OutboxMessage]
     let children: [ChildStart]
+    let tags: [WorkflowTag]
 }
 
 struct UndoRequest: Sendable {

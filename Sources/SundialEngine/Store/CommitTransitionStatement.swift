@@ -79,6 +79,7 @@ struct CommitTransitionStatement: PostgresPreparedStatement {
     static let effectParameters = [
         "message_topics", "message_keys", "message_payloads",
         "child_ids", "child_types", "child_versions", "child_keys", "child_states", "child_inputs", "child_contexts",
+        "tag_names", "tag_values",
     ]
 
     static let effectCTEs = """
@@ -97,6 +98,11 @@ struct CommitTransitionStatement: PostgresPreparedStatement {
                  AS c(id, type, version, business_key, state, input, context)
             ON CONFLICT (type, business_key) DO NOTHING
             RETURNING id, state
+        ), tagged AS (
+            INSERT INTO workflow_tags (name, value, workflow_id)
+            SELECT t.name, t.value, u.id
+            FROM updated u, unnest({tag_names}::text[], {tag_values}::text[]) AS t(name, value)
+            ON CONFLICT DO NOTHING
         ), child_history AS (
             INSERT INTO workflow_history (workflow_id, visit, event, to_state, worker_id)
             SELECT id, 1, 'started', state, {worker}::text FROM children
@@ -201,6 +207,8 @@ struct CommitTransitionWithEffectsStatement: PostgresPreparedStatement {
         b.append(commit.children.map(\.initialState))
         b.append(commit.children.map(\.input))
         b.append(commit.children.map(\.context))
+        b.append(commit.tags.map(\.name))
+        b.append(commit.tags.map(\.value))
         precondition(b.count == CommitTransitionStatement.baseParameters.count + CommitTransitionStatement.effectParameters.count)
         return b
     }

@@ -50,6 +50,8 @@ struct TransitionCommit: Sendable {
     var messages: [OutboxMessage] = []
     /// Child workflows created with the transition.
     var children: [ChildStart] = []
+    /// Tags attached with the transition.
+    var tags: [WorkflowTag] = []
     var finished = false
     /// Sets `cancel_requested` (true: a `.cancel` transition; false: a refused cancel); nil keeps it.
     var cancelFlag: Bool? = nil

@@ -118,6 +118,17 @@ extension WorkflowStore {
         return nil
     }
 
+    /// The workflows that tagged themselves `name` = `value`, oldest first (primary key of
+    /// `workflow_tags`).
+    public func workflowIDs(tag name: String, value: String) async throws -> [UUID] {
+        let rows = try await client.query("""
+            SELECT workflow_id FROM workflow_tags WHERE name = \(name) AND value = \(value) ORDER BY created_at LIMIT 100
+            """, logger: logger)
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
+    }
+
     /// The history of one workflow, oldest first (index `workflow_history_by_workflow`).
     public func history(_ id: UUID) async throws -> [HistoryEntry] {
         let rows = try await client.query("""

@@ -3,7 +3,7 @@ import PostgresNIO
 
 extension WorkflowStore {
     /// Deletes up to `limit` finished workflows (completed, compensated, cancelled) whose
-    /// `finished_at` is older than `age`, with their history, signals and settled outbox rows,
+    /// `finished_at` is older than `age`, with their history, signals, tags and settled outbox rows,
     /// in one statement. `failed` and `compensation_failed` workflows are never deleted: they wait
     /// for an operator. Served by `workflows_finished`; `SKIP LOCKED` lets several workers run it.
     func deleteFinished(olderThan age: Duration, limit: Int) async throws -> Int {
@@ -21,6 +21,8 @@ extension WorkflowStore {
                 DELETE FROM workflow_history h USING gone WHERE h.workflow_id = gone.id
             ), signals AS (
                 DELETE FROM workflow_signals s USING gone WHERE s.workflow_id = gone.id
+            ), tags AS (
+                DELETE FROM workflow_tags t USING gone WHERE t.workflow_id = gone.id
             ), messages AS (
                 DELETE FROM outbox o USING gone WHERE o.workflow_id = gone.id AND o.status <> 'pending'
             )

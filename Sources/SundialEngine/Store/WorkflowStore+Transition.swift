@@ -8,7 +8,7 @@ extension WorkflowStore {
     /// Updates the row only if the fencing token, visit and attempt still match what the worker
     /// claimed (primary key lookup); otherwise nothing is written and ``StoreError/fenced`` is
     /// thrown. In the same statement: the history row, the compensation stack change, the
-    /// consumption of the signal that woke the state, outbox rows and child workflows, and a
+    /// consumption of the signal that woke the state, outbox rows, tags and child workflows, and a
     /// NOTIFY when the row is left due for other workers (or a child was created).
     ///
     /// `run_at` is computed in SQL, against the database clock that claims also use. Two
@@ -20,7 +20,7 @@ extension WorkflowStore {
         counters.commits.add(1, ordering: .relaxed)
         let statement = CommitTransitionStatement(commit: commit, channel: wakeupChannel)
         let row: CommitTransitionStatement.Row?
-        if commit.messages.isEmpty && commit.children.isEmpty {
+        if commit.messages.isEmpty && commit.children.isEmpty && commit.tags.isEmpty {
             row = try await first(client.execute(statement, logger: logger))
         } else {
             row = try await first(client.execute(CommitTransitionWithEffectsStatement(base: statement), logger: logger))

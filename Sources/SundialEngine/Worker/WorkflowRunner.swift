@@ -192,6 +192,7 @@ struct WorkflowRunner: Sendable {
             commit.pushUndos = transition.undos
             commit.messages = transition.messages
             commit.children = transition.children
+            commit.tags = transition.tags
             commit.newVisit = current.visit + 1
             commit.newAttempt = 0
             commit.lastError = nil
