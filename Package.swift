@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // The public workflow API: what `Workflows/` is written against. No database, no HTTP.
@@ -88,12 +90,18 @@ let package = Package(
             dependencies: ["SundialEngine", "SundialTestSupport"],
             path: "Tests/TestWorker"
         ),
-        // The HTTP surfaces: health, metrics (and later intake, webhooks, admin).
+        // The HTTP surfaces: health, metrics, order intake, payment and carrier webhooks (and later admin).
         .target(
             name: "SundialHTTP",
             dependencies: [
+                "Sundial",
                 "SundialEngine",
+                "Workflows",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
@@ -101,8 +109,11 @@ let package = Package(
         .testTarget(
             name: "SundialHTTPTests",
             dependencies: [
-                "SundialHTTP", "SundialEngine",
+                "SundialHTTP", "SundialEngine", "Sundial", "Workflows",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
