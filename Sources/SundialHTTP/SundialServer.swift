@@ -6,9 +6,10 @@ import Prometheus
 import ServiceLifecycle
 import SundialEngine
 
-/// The HTTP surface of Sundial (`sundial serve`): health and metrics today; order intake,
-/// webhooks and the admin API join it as they land. One Hummingbird application, run in a
-/// ServiceGroup with its Postgres client.
+/// The HTTP surface of Sundial (`sundial serve`): health and metrics, the order intake API
+/// (INT-001) and the Stripe and carrier webhooks; the admin API joins it when it lands. One
+/// Hummingbird application, run in a ServiceGroup with its Postgres client. Every answer that is
+/// not a success is JSON (`{"error": {...}}`), unknown routes and wrong methods included.
 public struct SundialServer: Sendable {
     public let host: String
     public let port: Int
@@ -16,22 +17,36 @@ public struct SundialServer: Sendable {
     let store: WorkflowStore
     let registry: PrometheusCollectorRegistry
     let logger: Logger
+    /// Starts and signals workflows for the intake and webhook routes; nil serves only health
+    /// and metrics.
+    let workflows: WorkflowClient?
+    let intake: IntakeConfiguration
 
     public init(host: String, port: Int, client: PostgresClient, store: WorkflowStore,
-                registry: PrometheusCollectorRegistry, logger: Logger) {
+                registry: PrometheusCollectorRegistry, logger: Logger,
+                workflows: WorkflowClient? = nil, intake: IntakeConfiguration = IntakeConfiguration()) {
         self.host = host
         self.port = port
         self.client = client
         self.store = store
         self.registry = registry
         self.logger = logger
+        self.workflows = workflows
+        self.intake = intake
     }
 
     /// The routes, also used by tests with HummingbirdTesting.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: RequestOutcomeMiddleware(logger: logger))
         HealthRoutes(client: client, schema: store.database.schema, logger: logger).register(on: router)
         MetricsRoute(registry: registry, store: store, logger: logger).register(on: router)
+        for path: RouterPath in ["/health/live", "/health/ready", "/metrics"] { router.refuseOtherMethods(path, allowed: [.get]) }
+        if let workflows {
+            OrderRoutes(workflows: workflows, authentication: intake.authentication, logger: logger).register(on: router)
+            StripeWebhookRoute(signature: intake.stripe, workflows: workflows, logger: logger).register(on: router)
+            CarrierWebhookRoute(signatures: intake.carriers, workflows: workflows, logger: logger).register(on: router)
+        }
         return router
     }
 

@@ -8,9 +8,11 @@ import ServiceLifecycle
 import SundialEngine
 import SundialHTTP
 
-/// `sundial serve`: the HTTP server (health and metrics today), until SIGTERM or SIGINT.
+/// `sundial serve`: the HTTP server (health, metrics, order intake, webhooks), until SIGTERM or
+/// SIGINT.
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP server (health, metrics).")
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTP server (health, metrics, order intake, Stripe and carrier webhooks).")
 
     @OptionGroup var common: CommonOptions
 
@@ -31,15 +33,24 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("configuration: \(error)")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535") }
+        let intake: IntakeConfiguration
+        do {
+            intake = try await IntakeConfiguration.fromEnvironment(reader)
+        } catch let error as ConfigurationError {
+            throw ValidationError("configuration: \(error)")
+        }
 
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "sundial.server")
         let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
         let store = WorkflowStore(client: client, database: environment.database, logger: logger)
-        let server = SundialServer(host: host, port: port, client: client, store: store, registry: registry, logger: logger)
+        let workflows = WorkflowClient(store: store, registry: Definitions.registry)
+        let server = SundialServer(host: host, port: port, client: client, store: store, registry: registry, logger: logger,
+                                   workflows: workflows, intake: intake)
         let application = server.makeApplication { bound in
-            logger.info("serving", metadata: ["address": "http://\(host):\(bound)", "health": "/health/ready", "metrics": "/metrics"])
+            logger.info("serving", metadata: ["address": "http://\(host):\(bound)", "health": "/health/ready", "metrics": "/metrics",
+                                              "intake": "\(intake.summary)"])
         }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: client), .init(service: SchemaGuard(client: client, schema: environment.database.schema, logger: logger)),
