@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+
+@Suite("Routing answers")
+struct RoutingTests {
+    @Test("an unknown route is a JSON 404; a wrong method a JSON 405 with Allow")
+    func fallbacks() async throws {
+        try await IntakeHarness.with { h in
+            let missing = try await h.send(.get, "/nothing/here", contentType: nil)
+            #expect(missing.status == .notFound)
+            #expect(missing.isJSON)
+            #expect(missing.errorCode == "not_found")
+
+            let wrongMethod = try await h.send(.get, "/webhooks/stripe", contentType: nil)
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.isJSON)
+            #expect(wrongMethod.headers[.allow] == "POST")
+
+            let delete = try await h.send(.delete, "/api/v1/orders/SO-1", contentType: nil)
+            #expect(delete.status == .methodNotAllowed)
+            #expect(delete.headers[.allow] == "GET")
+
+            #expect(try await h.send(.get, "/health/live", contentType: nil).status == .ok)
+            #expect(try await h.send(.post, "/health/live", contentType: nil).status == .methodNotAllowed)
+        }
+    }
+}
