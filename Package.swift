@@ -58,8 +58,17 @@ let package = Package(
         // SunStyle's business workflows, written only against `Sundial` and the clients' protocols.
         .target(
             name: "Workflows",
-            dependencies: ["Sundial", "Integrations"],
+            dependencies: ["Sundial", "Integrations", .product(name: "Logging", package: "swift-log")],
             path: "Workflows"
+        ),
+        // The composition of the order workflow's outside world (clients, limits, label folder)
+        // from configuration: shared by `sundial worker` and the end-to-end tests.
+        .target(
+            name: "SundialWiring",
+            dependencies: [
+                "SundialEngine", "Workflows", "Integrations", "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         // The executable: argument parsing and wiring of one ServiceGroup.
         .executableTarget(
@@ -70,6 +79,7 @@ let package = Package(
                 "Sandbox",
                 "SundialHTTP",
                 "Integrations",
+                "SundialWiring",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -42,5 +42,5 @@ struct CommonOptions: ParsableArguments {
 
 /// The registry of every workflow this build runs.
 enum Definitions {
-    static var registry: WorkflowRegistry { WorkflowRegistry(SunStyleWorkflows.all) }
+    static var registry: WorkflowRegistry { WorkflowRegistry(SunStyleWorkflows.definitionsOnly) }
 }

@@ -8,12 +8,19 @@ public struct OrderContext: Codable, Sendable, Equatable {
     public var paymentIntentID: String?
     /// Stripe's status of the intent as last seen (`requires_capture`, `succeeded`, …).
     public var paymentStatus: String?
+    /// How many times a still-processing payment was re-read.
+    public var paymentChecks = 0
+    /// `YYYY-MM-DD` ship date, fixed at authorization so every label attempt sends the same payload.
+    public var shipDate: String?
     /// Index into the carrier preference list of the order's service level.
     public var carrierIndex = 0
     /// One line per carrier given up on: `FedEx: <why>`.
     public var carrierFailures: [String] = []
     /// The label bought (the one kept).
     public var label: LabelRecord?
+    /// Carriers given up on whose possible stray label (bought, response lost) could not be
+    /// looked up yet; checked again, best effort, while the parcel travels.
+    public var strayChecks: [StrayCheck] = []
     public var captured = false
     public var tracking = TrackingProgress()
     /// Why the order is parked in `needsAttention`.
@@ -56,6 +63,13 @@ public struct TrackingProgress: Codable, Sendable, Equatable {
     public var seenEventIDs: [String] = []
     /// How many times the carrier was polled.
     public var polls = 0
+    public var deliveredAt: Date?
+}
+
+/// A carrier and customer reference under which a label may have been bought but not recorded.
+public struct StrayCheck: Codable, Sendable, Equatable {
+    public var carrier: String
+    public var reference: String
 }
 
 /// The QuickBooks invoice of a delivered order.
