@@ -58,7 +58,7 @@ let package = Package(
         // SunStyle's business workflows, written only against `Sundial` and the clients' protocols.
         .target(
             name: "Workflows",
-            dependencies: ["Sundial", "Integrations", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Sundial", "Integrations"],
             path: "Workflows"
         ),
         // The composition of the order workflow's outside world (clients, limits, label folder)
@@ -152,6 +152,14 @@ let package = Package(
             name: "SandboxTests",
             dependencies: [
                 "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        // The order workflow end to end: real Postgres, the sandbox, real clients, real workers.
+        .testTarget(
+            name: "OrderTests",
+            dependencies: [
+                "SundialEngine", "Workflows", "SundialWiring", "Sandbox", "Integrations", "SundialTestSupport", "sundial",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

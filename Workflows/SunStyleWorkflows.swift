@@ -4,7 +4,7 @@ import Sundial
 public enum SunStyleWorkflows {
     /// The workflows with the services they call (a worker).
     public static func all(order: OrderServices) -> [any Workflow] {
-        [DemoOrder(), OrderWorkflow(services: order)]
+        [DemoOrder(), OrderWorkflow(services: order), StrayLabelSweep(carriers: order.carriers)]
     }
 
     /// The same definitions for processes that start, inspect and steer workflows but never run

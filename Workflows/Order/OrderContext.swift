@@ -18,9 +18,6 @@ public struct OrderContext: Codable, Sendable, Equatable {
     public var carrierFailures: [String] = []
     /// The label bought (the one kept).
     public var label: LabelRecord?
-    /// Carriers given up on whose possible stray label (bought, response lost) could not be
-    /// looked up yet; checked again, best effort, while the parcel travels.
-    public var strayChecks: [StrayCheck] = []
     public var captured = false
     public var tracking = TrackingProgress()
     /// Why the order is parked in `needsAttention`.
@@ -64,12 +61,6 @@ public struct TrackingProgress: Codable, Sendable, Equatable {
     /// How many times the carrier was polled.
     public var polls = 0
     public var deliveredAt: Date?
-}
-
-/// A carrier and customer reference under which a label may have been bought but not recorded.
-public struct StrayCheck: Codable, Sendable, Equatable {
-    public var carrier: String
-    public var reference: String
 }
 
 /// The QuickBooks invoice of a delivered order.

@@ -1,6 +1,5 @@
 import Foundation
 import Integrations
-import Logging
 import Sundial
 
 /// An order's whole life as one state machine (INT-001, INT-003, INT-004, INT-010):
@@ -187,10 +186,11 @@ public struct OrderWorkflow: Workflow {
             ctx.note("carrier failed over", "\(failed): \(reason)", at: step.now)
             step.logger.warning("carrier failed; trying the next one", metadata: ["carrier": "\(failed)", "error": "\(reason)"])
             if let carrier = services.carriers[failed], !carrier.purchasesAreIdempotent {
-                let check = StrayCheck(carrier: failed, reference: CustomerReference.derive(fromIdempotencyKey: key(step, "label/\(failed)")))
-                if await !voidStrays(check, step.logger) { ctx.strayChecks.append(check) }
-                // Should the order end here, compensation looks once more, patiently.
-                step.onUndo(.voidStrays(carrier: check.carrier, reference: check.reference))
+                // A purchase whose answer was lost may have left a label there: a child workflow
+                // looks for it and voids it, patiently, without holding this order up.
+                let reference = CustomerReference.derive(fromIdempotencyKey: key(step, "label/\(failed)"))
+                try step.startChild(StrayLabelSweep.self, key: "\(ctx.order.orderID)/\(failed)",
+                                    input: StrayLabelSweep.Input(orderID: ctx.order.orderID, carrier: failed, reference: reference))
             }
         }
         ctx.carrierIndex += 1
@@ -238,9 +238,6 @@ public struct OrderWorkflow: Workflow {
                 step.logger.warning("tracking poll failed", metadata: ["error": "\(error)"])
             }
         }
-        var remaining: [StrayCheck] = []
-        for check in ctx.strayChecks where await !voidStrays(check, step.logger) { remaining.append(check) }
-        ctx.strayChecks = remaining
 
         switch ctx.tracking.status {
         case "delivered":
@@ -368,32 +365,11 @@ public struct OrderWorkflow: Workflow {
         case .refund(let id):
             _ = try await services.payments.refund(paymentIntentID: id, amountMinor: nil, idempotencyKey: step.idempotencyKey)
             step.logger.info("payment refunded", metadata: ["payment_intent": "\(id)"])
-        case .voidStrays(let carrierKey, let reference):
-            guard let carrier = services.carriers[carrierKey] else { throw WorkflowError.retryable("carrier \(carrierKey) is not configured on this worker") }
-            for stray in try await carrier.labels(withReference: reference) where stray.status != .cancelled {
-                try await carrier.voidLabel(trackingNumber: stray.trackingNumber)
-            }
         }
     }
 
     /// PaymentIntent statuses an authorization can still be cancelled from.
     static let releasable: Set<String> = ["requires_capture", "requires_confirmation", "requires_action", "requires_payment_method", "processing"]
-
-    /// Voids labels bought under a failed carrier's reference; false when the carrier could not
-    /// be asked (it is down), so the check is kept for later.
-    private func voidStrays(_ check: StrayCheck, _ logger: Logger) async -> Bool {
-        guard let carrier = services.carriers[check.carrier] else { return true }
-        do {
-            for stray in try await carrier.labels(withReference: check.reference) where stray.status != .cancelled {
-                logger.notice("voiding a stray label at a failed carrier", metadata: ["carrier": "\(check.carrier)", "tracking_number": "\(stray.trackingNumber)"])
-                try await carrier.voidLabel(trackingNumber: stray.trackingNumber)
-            }
-            return true
-        } catch {
-            logger.notice("could not check for stray labels yet", metadata: ["carrier": "\(check.carrier)", "error": "\(error)"])
-            return false
-        }
-    }
 
     /// QuickBooks document numbers hold at most 21 characters: the order id when it fits,
     /// else `SO-` and a stable hash of it.
@@ -417,8 +393,6 @@ public enum OrderUndo: Codable, Sendable, Equatable {
     case releaseAuthorization(paymentIntentID: String)
     case voidLabel(carrier: String, trackingNumber: String)
     case refund(paymentIntentID: String)
-    /// Void any label a failed carrier may have sold under `reference`.
-    case voidStrays(carrier: String, reference: String)
 }
 
 extension OrderState: WorkflowState {}
