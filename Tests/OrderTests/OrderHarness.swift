@@ -16,6 +16,9 @@ struct OrderHarness: Sendable {
     let db: TestDatabase
     let sandbox: SandboxServer
     let integrations: OrderIntegrations
+    /// `http://127.0.0.1:<port>` of the sandbox.
+    let sandboxURL: String
+    let labelFolder: URL
 
     var client: WorkflowClient { db.workflows }
     var store: WorkflowStore { db.store }
@@ -72,7 +75,8 @@ struct OrderHarness: Sendable {
                 return WorkflowRegistry(SunStyleWorkflows.all(order: wiring.orderServices(httpClient: http, apiGuard: apiGuard, logger: logger)))
             }) { db in
                 try await db.store.syncAPILimits(Self.limits)
-                return try await body(OrderHarness(db: db, sandbox: server, integrations: wiring))
+                return try await body(OrderHarness(db: db, sandbox: server, integrations: wiring,
+                                                   sandboxURL: "http://127.0.0.1:\(port)", labelFolder: labelFolder))
             }
         }
     }
@@ -118,6 +122,34 @@ struct OrderHarness: Sendable {
     }
 
     func count(_ api: SandboxAPI, _ kind: EffectKind) -> Int { sandbox.ledger.count(api, kind) }
+
+    /// A real `sundial worker` process on this test's schema and sandbox.
+    func startWorker(_ name: String, concurrency: Int = 8) throws -> WorkerProcess {
+        var environment = [
+            "SUNDIAL_SANDBOX_URL": sandboxURL,
+            "SUNDIAL_LABEL_DIR": labelFolder.path,
+            "SUNDIAL_TRACKING_POLL_MS": "300",
+            "SUNDIAL_LOG_FORMAT": "json",
+        ]
+        for limit in Self.limits {
+            environment[APILimit.environmentName(limit.api)] =
+                "rate=\(limit.rateCapacity)/\(Int(limit.rateWindow.seconds * 1000))ms,failures=\(limit.failureThreshold),cooldown=\(Int(limit.cooldown.seconds * 1000))ms"
+        }
+        return try WorkerProcess(database: db.database, workerID: name, lease: 2, concurrency: concurrency, extra: environment,
+                                 binary: WorkerProcess.binary("sundial"), arguments: ["worker"])
+    }
+
+    /// Every workflow of the test (orders and their sweeps) has stopped moving on its own.
+    func allSettled(timeout: Duration) async throws -> Bool {
+        try await eventually(timeout: timeout, every: .milliseconds(200)) {
+            let active = try await db.scalar("""
+                SELECT count(*)::int8 FROM workflows
+                WHERE status NOT IN ('completed', 'compensated', 'cancelled', 'failed', 'compensation_failed')
+                  AND NOT (status = 'waiting' AND wait_signal = 'resume')
+                """, as: Int64.self) ?? 0
+            return active == 0
+        }
+    }
 }
 
 /// A valid order; tests change what they need.
