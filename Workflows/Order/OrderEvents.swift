@@ -45,6 +45,25 @@ public struct TrackingEvent: Codable, Sendable, Equatable {
         case occurredAt = "occurred_at", description
     }
 
+    /// Reads `occurred_at` with or without fractional seconds; an unreadable time is dropped
+    /// rather than the whole update.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        eventID = try container.decode(String.self, forKey: .eventID)
+        carrier = try container.decode(String.self, forKey: .carrier)
+        trackingNumber = try container.decode(String.self, forKey: .trackingNumber)
+        status = try container.decode(String.self, forKey: .status)
+        location = try container.decodeIfPresent(String.self, forKey: .location)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        let text = try? container.decodeIfPresent(String.self, forKey: .occurredAt)
+        occurredAt = text.flatMap { text in
+            let formatter = ISO8601DateFormatter()
+            if let date = formatter.date(from: text) { return date }
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            return formatter.date(from: text)
+        }
+    }
+
     public init(eventID: String, carrier: String, trackingNumber: String, status: String, location: String? = nil,
                 occurredAt: Date? = nil, description: String? = nil) {
         self.eventID = eventID

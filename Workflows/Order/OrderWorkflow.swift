@@ -217,10 +217,11 @@ public struct OrderWorkflow: Workflow {
     private func track(_ ctx: inout OrderContext, _ step: Step<Self>) async throws -> Next {
         guard let label = ctx.label else { throw WorkflowError.permanent("no label to track") }
         if let signal = step.signal, signal.name == TrackingEvent.signal {
-            if let event = try? signal.decode(TrackingEvent.self) {
+            if let event = try? signal.decode(TrackingEvent.self), event.trackingNumber == label.trackingNumber {
                 apply(event, to: &ctx, now: step.now)
             } else {
-                step.logger.warning("ignoring a tracking signal that does not decode", metadata: ["signal_id": "\(signal.id)"])
+                step.logger.warning("ignoring a tracking signal that does not decode or names another parcel",
+                                    metadata: ["signal_id": "\(signal.id)"])
             }
         } else if step.timedOut {
             ctx.tracking.polls += 1
