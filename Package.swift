@@ -63,6 +63,15 @@ let package = Package(
             dependencies: ["Sundial", "Integrations"],
             path: "Workflows"
         ),
+        // The composition of the order workflow's outside world (clients, limits, label folder)
+        // from configuration: shared by `sundial worker` and the end-to-end tests.
+        .target(
+            name: "SundialWiring",
+            dependencies: [
+                "SundialEngine", "Workflows", "Integrations", "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         // The executable: argument parsing and wiring of one ServiceGroup.
         .executableTarget(
             name: "sundial",
@@ -72,6 +81,7 @@ let package = Package(
                 "Sandbox",
                 "SundialHTTP",
                 "Integrations",
+                "SundialWiring",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -153,6 +163,14 @@ let package = Package(
             name: "SandboxTests",
             dependencies: [
                 "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        // The order workflow end to end: real Postgres, the sandbox, real clients, real workers.
+        .testTarget(
+            name: "OrderTests",
+            dependencies: [
+                "SundialEngine", "Workflows", "SundialWiring", "Sandbox", "Integrations", "SundialTestSupport", "sundial",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

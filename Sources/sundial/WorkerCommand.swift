@@ -6,6 +6,7 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 import SundialEngine
+import SundialWiring
 import Workflows
 
 /// `sundial worker`: claims and runs workflows until SIGTERM or SIGINT, then drains.
@@ -38,10 +39,25 @@ struct WorkerCommand: AsyncParsableCommand {
         let transport = webhook.map {
             SignedWebhookTransport(url: $0.url, secret: $0.secret, topics: ["order-status"], httpClient: http)
         }
+        let integrations: OrderIntegrations?
+        let apiLimits: [APILimit]
         do {
-            try await WorkerHost.run(environment: environment, worker: workerConfiguration,
-                                     registry: Definitions.registry, logger: logger, retention: retention,
-                                     outboxTransport: transport, schedules: SunStyleWorkflows.schedules)
+            integrations = try OrderIntegrations.fromEnvironment()
+            apiLimits = try APILimit.configured()
+        } catch let error as ConfigurationError {
+            throw ValidationError("configuration: \(error)")
+        }
+        if integrations == nil {
+            logger.warning("no outside APIs configured (SUNDIAL_SANDBOX_URL or SUNDIAL_STRIPE_SECRET_KEY …): order workflows will fail their first step")
+        }
+        do {
+            try await WorkerHost.run(
+                environment: environment, worker: workerConfiguration, logger: logger, retention: retention,
+                outboxTransport: transport, schedules: SunStyleWorkflows.schedules, apiLimits: apiLimits,
+                makeRegistry: { apiGuard in
+                    let services = integrations?.orderServices(httpClient: http, apiGuard: apiGuard, logger: logger) ?? .unavailable
+                    return WorkflowRegistry(SunStyleWorkflows.all(order: services))
+                })
         } catch {
             try? await http.shutdown()
             throw error

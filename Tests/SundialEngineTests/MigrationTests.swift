@@ -1,3 +1,4 @@
+import SundialTestSupport
 import Foundation
 import PostgresNIO
 import Testing

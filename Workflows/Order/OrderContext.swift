@@ -8,6 +8,10 @@ public struct OrderContext: Codable, Sendable, Equatable {
     public var paymentIntentID: String?
     /// Stripe's status of the intent as last seen (`requires_capture`, `succeeded`, …).
     public var paymentStatus: String?
+    /// How many times a still-processing payment was re-read.
+    public var paymentChecks = 0
+    /// `YYYY-MM-DD` ship date, fixed at authorization so every label attempt sends the same payload.
+    public var shipDate: String?
     /// Index into the carrier preference list of the order's service level.
     public var carrierIndex = 0
     /// One line per carrier given up on: `FedEx: <why>`.
@@ -56,6 +60,7 @@ public struct TrackingProgress: Codable, Sendable, Equatable {
     public var seenEventIDs: [String] = []
     /// How many times the carrier was polled.
     public var polls = 0
+    public var deliveredAt: Date?
 }
 
 /// The QuickBooks invoice of a delivered order.

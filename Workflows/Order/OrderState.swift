@@ -12,12 +12,9 @@ public enum OrderState: String, Sendable, CaseIterable {
     case nextCarrier
     /// Take the held funds now that the parcel has a label (card rules: capture at shipment).
     case capture
-    /// Wait for a tracking webhook, or poll the carrier when none came in time.
+    /// Follow the parcel: apply each tracking webhook, and poll the carrier when none came in
+    /// time (the state stays `track` while it waits).
     case track
-    /// Apply one tracking webhook.
-    case trackingUpdate
-    /// Ask the carrier where the parcel is.
-    case poll
     /// Parked for an operator (a delivery exception, or no progress for too long); resumed by
     /// the `resume` signal (`sundial workflows resume`).
     case needsAttention

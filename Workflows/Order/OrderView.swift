@@ -66,7 +66,7 @@ public struct OrderView: Codable, Sendable, Equatable {
         case .label?, .nextCarrier?, .capture?: return "confirmed"
         case .needsAttention?: return "needs_attention"
         case .invoice?: return "delivered"
-        case .track?, .trackingUpdate?, .poll?:
+        case .track?:
             switch context.tracking.status {
             case "in_transit": return "in_transit"
             case "out_for_delivery": return "out_for_delivery"

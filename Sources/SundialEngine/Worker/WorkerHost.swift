@@ -16,14 +16,37 @@ public enum WorkerHost {
         outboxTransport: (any OutboxTransport)? = nil,
         schedules: [ScheduleDeclaration] = []
     ) async throws {
+        try await run(environment: environment, worker: configuration, logger: logger, counters: counters,
+                      retention: retentionConfiguration, outboxTransport: outboxTransport, schedules: schedules,
+                      apiLimits: [], makeRegistry: { _ in registry })
+    }
+
+    /// Runs a worker whose workflows call outside APIs through the fleet's shared limits:
+    /// `apiLimits` are synced into Postgres at start, and `makeRegistry` receives the
+    /// ``PostgresAPIGuard`` to wrap the clients with.
+    public static func run(
+        environment: EngineEnvironment, worker configuration: WorkerConfiguration, logger: Logger,
+        counters: StoreCounters = StoreCounters(),
+        retention retentionConfiguration: RetentionConfiguration = RetentionConfiguration(),
+        outboxTransport: (any OutboxTransport)? = nil,
+        schedules: [ScheduleDeclaration] = [],
+        apiLimits: [APILimit],
+        makeRegistry: (any APIGuard) throws -> WorkflowRegistry
+    ) async throws {
         let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
         let store = WorkflowStore(client: client, database: environment.database, logger: logger, counters: counters)
+        let apiGuard = PostgresAPIGuard(store: store, holder: configuration.workerID, logger: logger)
+        let registry = try makeRegistry(apiGuard)
         let worker = Worker(store: store, registry: registry, configuration: configuration, logger: logger)
         let retention = RetentionService(store: store, configuration: retentionConfiguration, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: client), .init(service: retention),
             .init(service: ScheduleService(store: store, declarations: schedules, clock: configuration.clock, logger: logger)),
         ]
+        if !apiLimits.isEmpty {
+            services.append(.init(service: APILimitSync(store: store, limits: apiLimits, logger: logger),
+                                  successTerminationBehavior: .ignore))
+        }
         if let outboxTransport {
             services.append(.init(service: OutboxDispatcher(store: store, transport: outboxTransport, logger: logger)))
         }
@@ -36,4 +59,3 @@ public enum WorkerHost {
         try await group.run()
     }
 }
-

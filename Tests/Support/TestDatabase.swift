@@ -3,31 +3,32 @@ import Logging
 import PostgresNIO
 import Sundial
 @testable import SundialEngine
-import SundialTestSupport
 
-/// A migrated schema of its own for one test, on the real PostgreSQL that `ops/test` starts
+/// A migrated schema of its own for one test (with the probe workflows, or the registry the
+/// test builds from the store), on the real PostgreSQL that `ops/test` starts
 /// (`SUNDIAL_TEST_DATABASE_URL`). The schema is dropped when the test ends.
-struct TestDatabase: Sendable {
-    let database: DatabaseConfiguration
-    let client: PostgresClient
-    let store: WorkflowStore
-    let world: WorldLedger
-    let registry: WorkflowRegistry
-    let logger: Logger
+public struct TestDatabase: Sendable {
+    public let database: DatabaseConfiguration
+    public let client: PostgresClient
+    public let store: WorkflowStore
+    public let world: WorldLedger
+    public let registry: WorkflowRegistry
+    public let logger: Logger
 
-    var workflows: WorkflowClient { WorkflowClient(store: store, registry: registry) }
+    public var workflows: WorkflowClient { WorkflowClient(store: store, registry: registry) }
 
-    static var url: String {
+    public static var url: String {
         ProcessInfo.processInfo.environment["SUNDIAL_TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5439/sundial_test"
     }
 
-    static func makeSchemaName() -> String {
+    public static func makeSchemaName() -> String {
         "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
     }
 
     /// Runs `body` against a fresh, migrated schema (`migrate: false` leaves it empty).
-    static func with<T: Sendable>(
-        migrate: Bool = true, _ body: @Sendable (TestDatabase) async throws -> T
+    public static func with<T: Sendable>(
+        migrate: Bool = true, registry makeRegistry: (@Sendable (WorkflowStore) -> WorkflowRegistry)? = nil,
+        _ body: @Sendable (TestDatabase) async throws -> T
     ) async throws -> T {
         let schema = makeSchemaName()
         let database = try DatabaseConfiguration(url: url, schema: schema, maxConnections: 12)
@@ -47,10 +48,10 @@ struct TestDatabase: Sendable {
             }
             let world = WorldLedger(client: client, logger: logger)
             try await world.create()
+            let store = WorkflowStore(client: client, database: database, logger: logger)
             let test = TestDatabase(
-                database: database, client: client,
-                store: WorkflowStore(client: client, database: database, logger: logger),
-                world: world, registry: Probes.registry(world: world), logger: logger)
+                database: database, client: client, store: store,
+                world: world, registry: makeRegistry?(store) ?? Probes.registry(world: world), logger: logger)
             do {
                 let result = try await body(test)
                 _ = try? await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(schema)\" CASCADE"), logger: logger)
@@ -63,7 +64,7 @@ struct TestDatabase: Sendable {
     }
 
     /// Runs an in-process worker while `body` runs, then drains it.
-    func withWorker<T: Sendable>(
+    public func withWorker<T: Sendable>(
         _ configure: (inout WorkerConfiguration) -> Void = { _ in },
         _ body: @Sendable (Worker) async throws -> T
     ) async throws -> T {
@@ -91,12 +92,12 @@ struct TestDatabase: Sendable {
     }
 
     /// Waits for a workflow to settle and returns it (fails the test by timing out otherwise).
-    func settled(_ id: UUID, timeout: Duration = .seconds(20)) async throws -> WorkflowSnapshot {
+    public func settled(_ id: UUID, timeout: Duration = .seconds(20)) async throws -> WorkflowSnapshot {
         try await workflows.waitUntilSettled(id, timeout: timeout)
     }
 
     /// Runs one SQL query returning a single value (test assertions only).
-    func scalar<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? {
+    public func scalar<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? {
         let rows = try await client.query(query, logger: logger)
         for try await value in rows.decode(T.self) { return value }
         return nil
@@ -104,7 +105,7 @@ struct TestDatabase: Sendable {
 }
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(20), every interval: Duration = .milliseconds(50),
+public func eventually(timeout: Duration = .seconds(20), every interval: Duration = .milliseconds(50),
                 _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
@@ -115,7 +116,7 @@ func eventually(timeout: Duration = .seconds(20), every interval: Duration = .mi
 }
 
 extension JSONDecoder {
-    static func decode<T: Decodable>(_ type: T.Type, from text: String?) throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, from text: String?) throws -> T {
         try JSONDecoder.sundial.decode(T.self, from: Data((text ?? "null").utf8))
     }
 }

@@ -1,27 +1,31 @@
 import Foundation
 import SundialEngine
 
-/// A real `SundialTestWorker` process against a test schema, for the tests that kill, stop and
-/// restart workers. Its log goes to a temporary file that a failing test can print.
-final class WorkerProcess: @unchecked Sendable {
-    let process = Process()
-    let logURL: URL
+/// A real worker process (`SundialTestWorker` with the probe workflows, or `sundial worker`)
+/// against a test schema, for the tests that kill, stop and restart workers. Its log goes to a temporary file that a failing test can print.
+public final class WorkerProcess: @unchecked Sendable {
+    public let process = Process()
+    public let logURL: URL
 
-    static var binary: URL {
-        if let path = ProcessInfo.processInfo.environment["SUNDIAL_TEST_WORKER"] {
-            return URL(fileURLWithPath: path)
+    /// A binary of the debug build (`SundialTestWorker`, `sundial`); `SUNDIAL_TEST_BUILD_DIR`
+    /// overrides the folder.
+    public static func binary(_ name: String = "SundialTestWorker") -> URL {
+        if let folder = ProcessInfo.processInfo.environment["SUNDIAL_TEST_BUILD_DIR"] {
+            return URL(fileURLWithPath: folder).appendingPathComponent(name)
         }
-        // Default: next to the test bundle in the build folder.
         let here = URL(fileURLWithPath: #filePath)
-        let root = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/SundialTestWorker")
+        let root = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/\(name)")
     }
 
-    init(database: DatabaseConfiguration, workerID: String, lease: Double = 2, concurrency: Int = 4,
-         drainSeconds: Double = 10, extra: [String: String] = [:]) throws {
+    /// Starts `binary` (with `arguments`) against `database`'s schema.
+    public init(database: DatabaseConfiguration, workerID: String, lease: Double = 2, concurrency: Int = 4,
+                drainSeconds: Double = 10, extra: [String: String] = [:],
+                binary: URL = WorkerProcess.binary(), arguments: [String] = []) throws {
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("sundial-\(workerID)-\(UUID().uuidString.prefix(6)).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        process.executableURL = Self.binary
+        process.executableURL = binary
+        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = TestDatabase.url
         environment["SUNDIAL_SCHEMA"] = database.schema
@@ -39,17 +43,17 @@ final class WorkerProcess: @unchecked Sendable {
         try process.run()
     }
 
-    var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.processIdentifier }
 
-    func kill() {
+    public func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
-    func terminate() { Foundation.kill(process.processIdentifier, SIGTERM) }
+    public func terminate() { Foundation.kill(process.processIdentifier, SIGTERM) }
 
     /// Waits for the process to exit; returns its status, or nil if it is still running.
-    func waitForExit(timeout: Duration) async -> Int32? {
+    public func waitForExit(timeout: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
@@ -57,7 +61,7 @@ final class WorkerProcess: @unchecked Sendable {
         return process.isRunning ? nil : process.terminationStatus
     }
 
-    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     deinit {
         if process.isRunning {

@@ -1,0 +1,133 @@
+import AsyncHTTPClient
+import Foundation
+import Integrations
+import Logging
+import Sandbox
+import Sundial
+import SundialEngine
+import Workflows
+
+/// How a worker reaches the outside world for the order workflow: each API's URL and
+/// credentials, where labels go, the carrier preference and the tracking timings. Exists so the
+/// composition is written once, read from the environment by `sundial worker` and built
+/// directly by tests, and turned into ``OrderServices`` with every client behind the fleet's
+/// API guard.
+public struct OrderIntegrations: Sendable {
+    public var stripe: ClientConfiguration<StripeCredentials>
+    public var fedex: ClientConfiguration<CarrierCredentials>
+    public var ups: ClientConfiguration<CarrierCredentials>
+    public var usps: ClientConfiguration<USPSCredentials>
+    public var quickBooks: ClientConfiguration<QuickBooksCredentials>
+    public var labelFolder: URL
+    public var routing: CarrierRouting
+    public var settings: OrderSettings
+
+    public init(
+        stripe: ClientConfiguration<StripeCredentials>, fedex: ClientConfiguration<CarrierCredentials>,
+        ups: ClientConfiguration<CarrierCredentials>, usps: ClientConfiguration<USPSCredentials>,
+        quickBooks: ClientConfiguration<QuickBooksCredentials>, labelFolder: URL,
+        routing: CarrierRouting = .standard, settings: OrderSettings = OrderSettings()
+    ) {
+        self.stripe = stripe
+        self.fedex = fedex
+        self.ups = ups
+        self.usps = usps
+        self.quickBooks = quickBooks
+        self.labelFolder = labelFolder
+        self.routing = routing
+        self.settings = settings
+    }
+
+    /// Every API pointed at a `sundial sandbox` at `baseURL` (`http://127.0.0.1:8089`), with the
+    /// sandbox's default credentials.
+    public static func sandbox(baseURL: String, labelFolder: URL, timeout: Duration = .seconds(10)) -> OrderIntegrations {
+        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        let defaults = SandboxConfiguration()
+        let qbo = defaults.quickBooks
+        return OrderIntegrations(
+            stripe: ClientConfiguration(baseURL: base + SandboxAPI.stripe.pathPrefix,
+                                        credentials: StripeCredentials(secretKey: Secret("sk_test_sundial_sandbox")), timeout: timeout),
+            fedex: ClientConfiguration(baseURL: base + SandboxAPI.fedex.pathPrefix, credentials: CarrierCredentials(
+                clientID: defaults.fedex.clientID, clientSecret: Secret(defaults.fedex.clientSecret), accountNumber: "740561073"), timeout: timeout),
+            ups: ClientConfiguration(baseURL: base + SandboxAPI.ups.pathPrefix, credentials: CarrierCredentials(
+                clientID: defaults.ups.clientID, clientSecret: Secret(defaults.ups.clientSecret), accountNumber: "A1B2C3"), timeout: timeout),
+            usps: ClientConfiguration(baseURL: base + SandboxAPI.usps.pathPrefix, credentials: USPSCredentials(
+                clientID: defaults.usps.clientID, clientSecret: Secret(defaults.usps.clientSecret),
+                crid: "56982563", mid: "904128936", accountNumber: "1000405525"), timeout: timeout),
+            quickBooks: ClientConfiguration(baseURL: base + SandboxAPI.quickbooks.pathPrefix, credentials: QuickBooksCredentials(
+                realmID: qbo.realmID, clientID: qbo.clientID, clientSecret: Secret(qbo.clientSecret),
+                refreshToken: Secret(qbo.refreshToken), accessToken: Secret(qbo.accessToken),
+                tokenURL: base + SandboxAPI.quickbooks.pathPrefix + "/oauth2/v1/tokens/bearer"), timeout: timeout),
+            labelFolder: labelFolder)
+    }
+
+    /// From the environment: `SUNDIAL_SANDBOX_URL` points every API at a sandbox; otherwise each
+    /// API's `SUNDIAL_<API>_…` variables are required (see the README). Nil when neither is set:
+    /// the worker then runs no order workflows' outside calls (they fail with a clear error).
+    public static func fromEnvironment(_ reader: EnvironmentReader = EnvironmentReader()) throws -> OrderIntegrations? {
+        let labelFolder = URL(fileURLWithPath: reader.string("SUNDIAL_LABEL_DIR") ?? ".data/labels", isDirectory: true)
+        var integrations: OrderIntegrations
+        if let sandbox = reader.string("SUNDIAL_SANDBOX_URL") {
+            integrations = .sandbox(baseURL: sandbox, labelFolder: labelFolder)
+        } else if reader.string("SUNDIAL_STRIPE_SECRET_KEY") != nil {
+            func required(_ name: String) throws -> String {
+                guard let value = reader.string(name), !value.isEmpty else {
+                    throw ConfigurationError(setting: name, problem: "is required when SUNDIAL_SANDBOX_URL is not set")
+                }
+                return value
+            }
+            integrations = OrderIntegrations(
+                stripe: ClientConfiguration(baseURL: reader.string("SUNDIAL_STRIPE_URL") ?? "https://api.stripe.com",
+                                            credentials: StripeCredentials(secretKey: Secret(try required("SUNDIAL_STRIPE_SECRET_KEY")))),
+                fedex: ClientConfiguration(baseURL: reader.string("SUNDIAL_FEDEX_URL") ?? "https://apis.fedex.com", credentials: CarrierCredentials(
+                    clientID: try required("SUNDIAL_FEDEX_CLIENT_ID"), clientSecret: Secret(try required("SUNDIAL_FEDEX_CLIENT_SECRET")),
+                    accountNumber: try required("SUNDIAL_FEDEX_ACCOUNT"))),
+                ups: ClientConfiguration(baseURL: reader.string("SUNDIAL_UPS_URL") ?? "https://onlinetools.ups.com", credentials: CarrierCredentials(
+                    clientID: try required("SUNDIAL_UPS_CLIENT_ID"), clientSecret: Secret(try required("SUNDIAL_UPS_CLIENT_SECRET")),
+                    accountNumber: try required("SUNDIAL_UPS_ACCOUNT"))),
+                usps: ClientConfiguration(baseURL: reader.string("SUNDIAL_USPS_URL") ?? "https://apis.usps.com", credentials: USPSCredentials(
+                    clientID: try required("SUNDIAL_USPS_CLIENT_ID"), clientSecret: Secret(try required("SUNDIAL_USPS_CLIENT_SECRET")),
+                    crid: try required("SUNDIAL_USPS_CRID"), mid: try required("SUNDIAL_USPS_MID"),
+                    accountNumber: try required("SUNDIAL_USPS_ACCOUNT"))),
+                quickBooks: ClientConfiguration(
+                    baseURL: reader.string("SUNDIAL_QUICKBOOKS_URL") ?? "https://quickbooks.api.intuit.com",
+                    credentials: QuickBooksCredentials(
+                        realmID: try required("SUNDIAL_QUICKBOOKS_REALM_ID"), clientID: try required("SUNDIAL_QUICKBOOKS_CLIENT_ID"),
+                        clientSecret: Secret(try required("SUNDIAL_QUICKBOOKS_CLIENT_SECRET")),
+                        refreshToken: Secret(try required("SUNDIAL_QUICKBOOKS_REFRESH_TOKEN")),
+                        tokenURL: reader.string("SUNDIAL_QUICKBOOKS_TOKEN_URL") ?? "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer")),
+                labelFolder: labelFolder)
+        } else {
+            return nil
+        }
+        if let preference = reader.string("SUNDIAL_CARRIER_PREFERENCE") {
+            do {
+                integrations.routing = try CarrierRouting.preference(preference)
+            } catch {
+                throw ConfigurationError(setting: "SUNDIAL_CARRIER_PREFERENCE", problem: "\(error)")
+            }
+        }
+        integrations.settings.pollInterval = .milliseconds(try reader.int("SUNDIAL_TRACKING_POLL_MS", default: 15 * 60 * 1000, range: 100...86_400_000))
+        integrations.settings.stallAfter = .seconds(try reader.int("SUNDIAL_TRACKING_STALL_SECONDS", default: 3 * 24 * 3600, range: 1...(60 * 24 * 3600)))
+        integrations.settings.paymentConfirmationTimeout = .seconds(try reader.int("SUNDIAL_PAYMENT_CONFIRM_SECONDS", default: 30 * 60, range: 1...(7 * 24 * 3600)))
+        return integrations
+    }
+
+    /// The clients, each behind `apiGuard` under its API name (`stripe`, `fedex`, `ups`, `usps`,
+    /// `quickbooks`).
+    public func orderServices(httpClient: HTTPClient, apiGuard: any APIGuard, logger: Logger) -> OrderServices {
+        let carriers: [String: any Carrier] = [
+            "fedex": GuardedCarrier(FedExClient(httpClient: httpClient, configuration: fedex), api: "fedex", guard: apiGuard),
+            "ups": GuardedCarrier(UPSClient(httpClient: httpClient, configuration: ups), api: "ups", guard: apiGuard),
+            "usps": GuardedCarrier(USPSClient(httpClient: httpClient, configuration: usps), api: "usps", guard: apiGuard),
+        ]
+        let accounting = QuickBooksClient(httpClient: httpClient, configuration: quickBooks, onRefreshTokenRotated: { _ in
+            logger.notice("QuickBooks rotated the refresh token; store the new one in SUNDIAL_QUICKBOOKS_REFRESH_TOKEN before the next restart")
+        })
+        return OrderServices(
+            payments: GuardedPaymentGateway(StripeClient(httpClient: httpClient, configuration: stripe), guard: apiGuard),
+            carriers: carriers, routing: routing,
+            accounting: GuardedAccountingSystem(accounting, guard: apiGuard),
+            labels: FolderLabelArchive(root: labelFolder), settings: settings)
+    }
+}
