@@ -3,9 +3,10 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SundialEngine
+import Workflows
 
 /// `POST /webhooks/carriers/{carrier}`: tracking updates from FedEx, UPS and USPS in the
-/// normalised format (``TrackingEvent``), signed `X-Carrier-Signature: t=<unix>,v1=<hex>` like
+/// normalised format (``TrackingEventParser``), signed `X-Carrier-Signature: t=<unix>,v1=<hex>` like
 /// Stripe's. Each update goes to the order that tagged itself with the tracking number, as the
 /// `tracking` signal with id `<carrier>:<event_id>`: redeliveries are deduplicated by the engine
 /// and putting events in order is the workflow's job.
@@ -26,7 +27,7 @@ struct CarrierWebhookRoute: Sendable {
     }
 
     func receive(_ request: Request, carrier: String) async throws -> Response {
-        guard TrackingEvent.carriers.contains(carrier) else {
+        guard TrackingEventParser.carriers.contains(carrier) else {
             throw APIError.notFound("unknown_carrier", "no carrier '\(carrier)' (fedex, ups or usps)")
         }
         guard let signature = signatures[carrier] else {
@@ -46,7 +47,7 @@ struct CarrierWebhookRoute: Sendable {
             throw APIError.badRequest("malformed_json", "the body is not valid JSON")
         }
         let event: TrackingEvent
-        switch TrackingEvent.parse(document, carrier: carrier) {
+        switch TrackingEventParser.parse(document, carrier: carrier) {
         case .valid(let parsed): event = parsed
         case .invalid(let problems):
             throw APIError.unprocessable("invalid_tracking_event", OrderRoutes.summary(problems), fields: problems)
@@ -55,7 +56,8 @@ struct CarrierWebhookRoute: Sendable {
         var deliveries: [String] = []
         for id in orders {
             do {
-                deliveries.append(try await workflows.signal(id, name: TrackingEvent.signalName, signalID: event.signalID, payload: event).rawValue)
+                deliveries.append(try await workflows.signal(id, name: TrackingEvent.signal, signalID: TrackingEventParser.signalID(of: event),
+                                                               payload: event).rawValue)
             } catch StoreError.invalidStatus, StoreError.notFound {
                 continue  // finished or deleted meanwhile: nothing to tell it
             }

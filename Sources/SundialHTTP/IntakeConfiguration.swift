@@ -59,7 +59,7 @@ public struct IntakeConfiguration: Sendable {
         let stripe = secrets(reader, "SUNDIAL_STRIPE_WEBHOOK_SECRET").map { TimestampedSignature(secrets: $0) }
         var carriers: [String: TimestampedSignature] = [:]
         let shared = secrets(reader, "SUNDIAL_CARRIER_WEBHOOK_SECRET")
-        for carrier in TrackingEvent.carriers {
+        for carrier in TrackingEventParser.carriers {
             if let own = secrets(reader, "SUNDIAL_CARRIER_WEBHOOK_SECRET_\(carrier.uppercased())") ?? shared {
                 carriers[carrier] = TimestampedSignature(secrets: own)
             }

@@ -10,7 +10,8 @@ import Prometheus
 import SundialEngine
 import SundialHTTP
 
-/// A Sundial server on a freshly migrated schema of its own, with the `order` probe registered,
+/// A Sundial server on a freshly migrated schema of its own, with the `order` probe registered
+/// (or the given registry),
 /// test keys for tokens (an HS256 secret and an ES256 key with kid `es-1`), an issuer and an
 /// audience, and webhook secrets; driven through HummingbirdTesting's router client.
 struct IntakeHarness: Sendable {
@@ -46,7 +47,8 @@ struct IntakeHarness: Sendable {
     }
 
     /// Runs `body` against a new server; the schema is dropped afterwards.
-    static func with(authenticated: Bool = true, _ body: @Sendable (IntakeHarness) async throws -> Void) async throws {
+    static func with(authenticated: Bool = true, registry: WorkflowRegistry = WorkflowRegistry([OrderProbe()]),
+                     _ body: @Sendable (IntakeHarness) async throws -> Void) async throws {
         let schema = "i_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         let database = try DatabaseConfiguration(url: url, schema: String(schema), maxConnections: 4)
         let logger = {
@@ -58,7 +60,7 @@ struct IntakeHarness: Sendable {
         try await DatabaseSession.with(database, logger: logger) { postgres in
             try await Migrator(client: postgres, schema: database.schema, logger: logger).migrate()
             let store = WorkflowStore(client: postgres, database: database, logger: logger)
-            let workflows = WorkflowClient(store: store, registry: WorkflowRegistry([OrderProbe()]))
+            let workflows = WorkflowClient(store: store, registry: registry)
             let server = SundialServer(host: "127.0.0.1", port: 0, client: postgres, store: store,
                                        registry: PrometheusCollectorRegistry(), logger: logger,
                                        workflows: workflows, intake: intake)

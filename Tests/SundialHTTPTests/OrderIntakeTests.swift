@@ -1,5 +1,6 @@
 import Foundation
 import SundialEngine
+import Workflows
 import Testing
 
 @Suite("Order intake API")
@@ -143,6 +144,31 @@ struct OrderIntakeTests {
 
             let readOnly = try await TestTokens.hs256(TestTokens.with { $0.scope = "orders:read" })
             #expect(try await h.send(.post, "/api/v1/orders/SO-1/cancel", token: readOnly, json: #"{"reason": "x"}"#).status == .forbidden)
+        }
+    }
+}
+
+@Suite("Order intake with the real order workflow's definitions")
+struct RealOrderWorkflowIntakeTests {
+    @Test("the server's registry starts the real order workflow; a shipped order refuses the cancel")
+    func realDefinitions() async throws {
+        try await IntakeHarness.with(registry: WorkflowRegistry(SunStyleWorkflows.definitionsOnly)) { h in
+            let token = try await TestTokens.hs256()
+            let created = try await h.send(.post, "/api/v1/orders", token: token, json: Orders.body())
+            #expect(created.status == .created)
+            let view = try await h.send(.get, "/api/v1/orders/SO-1001", token: token, contentType: nil)
+            #expect(view.status == .ok)
+            #expect(view.json["status"] as? String == "received")
+
+            try await h.execute("""
+                UPDATE workflows SET state = 'track', status = 'waiting', run_at = now() + interval '1 hour',
+                    context = jsonb_set(context, '{tracking,status}', '"in_transit"')
+                WHERE business_key = 'SO-1001'
+                """)
+            let refused = try await h.send(.post, "/api/v1/orders/SO-1001/cancel", token: token, json: #"{"reason": "too late"}"#)
+            #expect(refused.status == .conflict)
+            #expect(refused.errorCode == "cancel_refused")
+            #expect((refused.error["reason"] as? String)?.contains("already with the carrier") == true)
         }
     }
 }
