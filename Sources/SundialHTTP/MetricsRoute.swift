@@ -5,7 +5,8 @@ import Prometheus
 import SundialEngine
 
 /// `/metrics` in Prometheus text format: the process's own metrics plus fleet-wide gauges read
-/// from Postgres at scrape time (workflows by type and status, runnable backlog, oldest due age),
+/// from Postgres at scrape time (workflows by type and status, runnable backlog, oldest due age,
+/// each outside API's circuit breaker, failure streak and calls in flight),
 /// which stay true whichever worker did the work.
 struct MetricsRoute: Sendable {
     static var workflows: MetricNameDescriptor { MetricNameDescriptor(
@@ -14,6 +15,16 @@ struct MetricsRoute: Sendable {
         namespace: "sundial", metricName: "runnable_backlog", unitName: "", helpText: "Workflows due now and waiting for a worker.") }
     static var oldestDue: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "sundial", metricName: "oldest_due", unitName: "seconds", helpText: "How long the oldest due workflow has waited.") }
+
+    static var circuit: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "sundial", metricName: "api_circuit", unitName: "",
+        helpText: "1 for the state each outside API's circuit breaker is in (closed, open, half_open), shared by the fleet.") }
+    static var circuitOpened: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "sundial", metricName: "api_circuit_opened", unitName: "", helpText: "How many times each API's circuit has opened.") }
+    static var apiFailures: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "sundial", metricName: "api_failures_in_a_row", unitName: "", helpText: "Outage-like failures in a row per API.") }
+    static var apiInFlight: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "sundial", metricName: "api_calls_in_flight", unitName: "", helpText: "Calls holding a concurrency permit per API.") }
 
     let registry: PrometheusCollectorRegistry
     let store: WorkflowStore
@@ -28,6 +39,15 @@ struct MetricsRoute: Sendable {
                 }
                 registry.makeGauge(descriptor: Self.backlog).set(Double(fleet.dueNow))
                 registry.makeGauge(descriptor: Self.oldestDue).set(fleet.oldestDueSeconds)
+                for api in try await store.apiLimitStates() {
+                    for state in ["closed", "open", "half_open"] {
+                        registry.makeGauge(descriptor: Self.circuit, labels: [("api", api.api), ("state", state)])
+                            .set(api.circuit == state ? 1.0 : 0.0)
+                    }
+                    registry.makeGauge(descriptor: Self.circuitOpened, labels: [("api", api.api)]).set(Double(api.openedCount))
+                    registry.makeGauge(descriptor: Self.apiFailures, labels: [("api", api.api)]).set(Double(api.consecutiveFailures))
+                    registry.makeGauge(descriptor: Self.apiInFlight, labels: [("api", api.api)]).set(Double(api.inFlight))
+                }
             } catch {
                 logger.warning("fleet gauges unavailable for this scrape", metadata: ["error": "\(ErrorDescription.describe(error))"])
             }

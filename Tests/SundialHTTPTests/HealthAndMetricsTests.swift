@@ -82,4 +82,24 @@ struct HealthAndMetricsTests {
             }
         }
     }
+
+    @Test("metrics show each outside API's circuit, shared through Postgres")
+    func circuitMetrics() async throws {
+        try await withServer(migrated: true) { client, postgres in
+            try await postgres.query("""
+                INSERT INTO api_limits (api, rate_capacity, rate_window_ms, tokens, failure_threshold, cooldown_ms,
+                                        consecutive_failures, circuit, circuit_until, opened_count)
+                VALUES ('fedex', 1400, 10000, 1400, 5, 30000, 5, 'open', now() + interval '30 seconds', 2),
+                       ('ups', 50, 1000, 50, 5, 30000, 0, 'closed', NULL, 0)
+                """, logger: Logger(label: "test"))
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"sundial_api_circuit{api="fedex",state="open"} 1"#))
+                #expect(text.contains(#"sundial_api_circuit{api="fedex",state="closed"} 0"#))
+                #expect(text.contains(#"sundial_api_circuit{api="ups",state="closed"} 1"#))
+                #expect(text.contains(#"sundial_api_circuit_opened{api="fedex"} 2"#))
+                #expect(text.contains(#"sundial_api_failures_in_a_row{api="fedex"} 5"#))
+            }
+        }
+    }
 }
