@@ -11,7 +11,8 @@ import ServiceLifecycle
 /// - `/stripe` — Stripe: `/stripe/v1/payment_intents…`, `/stripe/v1/refunds`, `/stripe/v1/events`
 /// - `/fedex` — FedEx: `/fedex/oauth/token`, `/fedex/ship/v1/shipments[/cancel]`, `/fedex/track/v1/{trackingnumbers,referencenumbers}`
 /// - `/ups` — UPS: `/ups/security/v1/oauth/token`, `/ups/api/shipments/{version}/ship`,
-///   `/ups/api/shipments/{version}/void/cancel/{id}`, `/ups/api/track/v1/details/{number}`
+///   `/ups/api/shipments/{version}/void/cancel/{id}`, `/ups/api/track/v1/details/{number}`,
+///   `/ups/api/track/v1/reference/details/{referenceNumber}`
 /// - `/usps` — USPS v3: `/usps/oauth2/v3/token`, `/usps/payments/v3/payment-authorization`,
 ///   `/usps/labels/v3/label[/{trackingNumber}]`, `/usps/tracking/v3/tracking/{number}`
 /// - `/quickbooks` — QuickBooks Online: `/quickbooks/oauth2/v1/tokens/bearer`, `/quickbooks/v3/company/{realmId}/{invoice,customer,item,query}`
