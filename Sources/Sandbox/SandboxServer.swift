@@ -18,7 +18,11 @@ import ServiceLifecycle
 /// - `/quickbooks` — QuickBooks Online: `/quickbooks/oauth2/v1/tokens/bearer`, `/quickbooks/v3/company/{realmId}/{invoice,customer,item,query}`
 /// - `/shop` — e-commerce receiver: `/shop/webhooks/order-status`
 /// - `/sandbox` — control: `GET|POST /sandbox/faults`, `GET /sandbox/effects`, `POST /sandbox/reset`,
-///   `POST /sandbox/tokens/expire`, `POST /sandbox/tracking/{trackingNumber}`, `GET /sandbox/shop/deliveries`
+///   `POST /sandbox/tokens/expire`, `POST /sandbox/tracking/{trackingNumber}`, `GET /sandbox/tracking/events`,
+///   `GET /sandbox/shop/deliveries`
+///
+/// Outgoing: carrier tracking webhooks (`SandboxConfiguration.trackingWebhooks`), signed and
+/// queued so a slow receiver never holds up a simulated API.
 ///
 /// "Down" is simulated as 503 on every call of that API: one server cannot refuse connections
 /// for a single path prefix.
@@ -36,6 +40,7 @@ public final class SandboxServer: Service, Sendable {
     let usps: USPSSimulator
     let quickBooks: QuickBooksSimulator
     let shop: ShopReceiver
+    let trackingWebhooks: CarrierWebhookEmitter
     private let boundPort = BoundPort()
 
     public init(configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = SandboxServer.quietLogger) {
@@ -49,13 +54,17 @@ public final class SandboxServer: Service, Sendable {
         self.usps = USPSSimulator(configuration: configuration.usps, tokens: tokens, labels: labels, ledger: ledger, clock: clock)
         self.quickBooks = QuickBooksSimulator(configuration: configuration.quickBooks, tokens: tokens, ledger: ledger, clock: clock)
         self.shop = ShopReceiver(configuration: configuration.shop, ledger: ledger, clock: clock)
+        self.trackingWebhooks = CarrierWebhookEmitter(configuration: configuration.trackingWebhooks, clock: clock, seed: configuration.randomSeed)
     }
 
     /// Serves until graceful shutdown (or cancellation). Hanging requests are released at shutdown.
+    /// Webhook deliveries and parcel progress run beside the server, as services of the same
+    /// application, and stop with it.
     public func run() async throws {
         let application = Application(
             router: makeRouter(),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "sundial-sandbox"),
+            services: [backgroundWork()],
             onServerRunning: { [boundPort] channel in
                 if let port = channel.localAddress?.port { boundPort.publish(port) }
             },
@@ -72,6 +81,16 @@ public final class SandboxServer: Service, Sendable {
             throw error
         }
         boundPort.fail(CancellationError())
+    }
+
+    private func backgroundWork() -> SandboxBackgroundWork {
+        var dispatchers: [WebhookDispatcher] = []
+        if trackingWebhooks.isEnabled { dispatchers.append(trackingWebhooks.dispatcher) }
+        return SandboxBackgroundWork(
+            dispatchers: dispatchers,
+            progression: trackingWebhooks.isEnabled ? TrackingProgression(labels: labels, emitter: trackingWebhooks, clock: configuration.clock) : nil,
+            logger: logger
+        )
     }
 
     /// The port the server listens on, waiting until it is bound. Throws if the server failed to start.
@@ -127,6 +146,7 @@ public final class SandboxServer: Service, Sendable {
         usps.reset()
         quickBooks.reset()
         shop.reset()
+        trackingWebhooks.reset()
     }
 
     /// Expires every OAuth and payment token issued so far, so each client's next call gets the
@@ -135,10 +155,20 @@ public final class SandboxServer: Service, Sendable {
         tokens.expireAll()
     }
 
-    /// Moves a parcel (any carrier) to `status`; false when the tracking number is unknown.
+    /// Moves a parcel (any carrier) to `status`; false when the tracking number is unknown. With
+    /// tracking webhooks on, the move is sent as an event (except to `labelCreated`), and a parcel
+    /// moved to a status that is not final moves on from there by itself.
     @discardableResult
     public func setTrackingStatus(_ status: TrackingStatus, trackingNumber: String) -> Bool {
-        labels.setStatus(status, trackingNumber: trackingNumber, at: configuration.clock.now)
+        guard let label = labels.setStatus(status, trackingNumber: trackingNumber, at: configuration.clock.now) else { return false }
+        trackingWebhooks.emit(label)
+        return true
+    }
+
+    /// Carrier tracking webhooks sent so far (duplicates and held-back events included), in
+    /// sending order, with their delivery status. Empty while `trackingWebhooks.url` is nil.
+    public func trackingWebhookDeliveries() -> [CarrierWebhookDelivery] {
+        trackingWebhooks.deliveries()
     }
 
     /// Order-status webhooks received by the shop, oldest first (rejected ones included).

@@ -102,6 +102,7 @@ struct UPSSimulator: Sendable {
         let transID = request.header("transId")
         let numbers = packages.map { _ in Self.trackingNumber(shipper: shipperNumber, service: service, sequence: labels.nextSequence(.ups)) }
         let charge = Self.rate(service: service) * Decimal(packages.count)
+        let shipTo = shipment["ShipTo"]
         let label = ShippingLabel(
             carrier: .ups,
             trackingNumber: numbers[0],
@@ -112,7 +113,9 @@ struct UPSSimulator: Sendable {
             charge: charge,
             createdAt: clock.now,
             imageFormat: format,
-            statusChangedAt: clock.now
+            statusChangedAt: clock.now,
+            recipient: [shipTo?["Name"], shipTo?["AttentionName"]].compactMap { $0?.stringValue }.joined(separator: " "),
+            destination: ShippingLabel.place(city: shipTo?["Address"]?["City"]?.stringValue, state: shipTo?["Address"]?["StateProvinceCode"]?.stringValue)
         )
         labels.add(label)
         ledger.record(.ups, .labelCreated, resource: numbers[0], idempotencyKey: transID, reference: reference, amount: charge, currency: "USD", detail: service)
