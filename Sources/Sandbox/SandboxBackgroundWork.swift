@@ -3,8 +3,9 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// What the sandbox does by itself, beside answering requests: delivering queued webhooks and
-/// moving parcels along. Exists so that work runs as a child of the server's service lifecycle: it starts with the
+/// What the sandbox does by itself, beside answering requests: delivering queued webhooks
+/// (carrier tracking, Stripe), moving parcels along, and finishing asynchronous Stripe payments.
+/// Exists so that work runs as a child of the server's service lifecycle: it starts with the
 /// server, stops at graceful shutdown (queued webhooks not yet sent are dropped) and leaves no
 /// task behind. The HTTP client for the webhooks lives exactly as long as it does.
 struct SandboxBackgroundWork: Service {
@@ -12,6 +13,8 @@ struct SandboxBackgroundWork: Service {
     let dispatchers: [WebhookDispatcher]
     /// Present when carrier tracking webhooks are on.
     let progression: TrackingProgression?
+    /// Finishes `pm_card_processing` payments.
+    let stripe: StripeSimulator
     let logger: Logger
 
     /// Runs until graceful shutdown (or cancellation), even with nothing to do: a service that
@@ -27,6 +30,7 @@ struct SandboxBackgroundWork: Service {
             if let progression {
                 group.addTask { await progression.run() }
             }
+            group.addTask { await stripe.runAsyncPayments() }
             // Returns at graceful shutdown, throws when cancelled; either way the work stops.
             try? await gracefulShutdown()
             group.cancelAll()

@@ -28,12 +28,20 @@ public struct SandboxConfiguration: Sendable {
 
     public init() {}
 
-    /// Stripe: secret keys and idempotency-key retention.
+    /// Stripe: secret keys, idempotency-key retention, the webhook endpoint and the delay of the
+    /// asynchronous test card.
     public struct Stripe: Sendable {
         /// Accepted secret keys. Empty accepts any key starting with `sk_test_`.
         public var secretKeys: Set<String> = []
         /// How long an idempotency key is remembered (Stripe: at least 24 hours).
         public var idempotencyKeyLifetime: TimeInterval = 24 * 3600
+        /// Endpoint that receives signed Event objects (`payment_intent.amount_capturable_updated`,
+        /// `.succeeded`, `.canceled`, `.payment_failed`, `charge.refunded`); `nil` sends none.
+        public var webhookURL: String? = nil
+        /// The endpoint's signing secret; the key of the `Stripe-Signature` HMAC, used as UTF-8.
+        public var webhookSecret = "whsec_sandbox_secret"
+        /// How long a PaymentIntent paid with `pm_card_processing` stays `processing` after confirm.
+        public var asyncPaymentDelay: Duration = .seconds(1)
         public init() {}
     }
 

@@ -19,10 +19,11 @@ import ServiceLifecycle
 /// - `/shop` — e-commerce receiver: `/shop/webhooks/order-status`
 /// - `/sandbox` — control: `GET|POST /sandbox/faults`, `GET /sandbox/effects`, `POST /sandbox/reset`,
 ///   `POST /sandbox/tokens/expire`, `POST /sandbox/tracking/{trackingNumber}`, `GET /sandbox/tracking/events`,
-///   `GET /sandbox/shop/deliveries`
+///   `GET /sandbox/shop/deliveries`, `GET /sandbox/stripe/webhooks`
 ///
-/// Outgoing: carrier tracking webhooks (`SandboxConfiguration.trackingWebhooks`), signed and
-/// queued so a slow receiver never holds up a simulated API.
+/// Outgoing: carrier tracking webhooks (`SandboxConfiguration.trackingWebhooks`) and Stripe
+/// events (`SandboxConfiguration.Stripe.webhookURL`), both signed and queued so a slow receiver
+/// never holds up a simulated API.
 ///
 /// "Down" is simulated as 503 on every call of that API: one server cannot refuse connections
 /// for a single path prefix.
@@ -50,7 +51,7 @@ public final class SandboxServer: Service, Sendable {
         self.faults = FaultInjector(settings: configuration.faults, seed: configuration.randomSeed, hangLimit: configuration.hangLimit)
         self.ledger = EffectLedger(clock: clock)
         self.tokens = OAuthTokenStore(clock: clock)
-        self.stripe = StripeSimulator(ledger: ledger, clock: clock, keyLifetime: configuration.stripe.idempotencyKeyLifetime)
+        self.stripe = StripeSimulator(ledger: ledger, clock: clock, configuration: configuration.stripe)
         self.usps = USPSSimulator(configuration: configuration.usps, tokens: tokens, labels: labels, ledger: ledger, clock: clock)
         self.quickBooks = QuickBooksSimulator(configuration: configuration.quickBooks, tokens: tokens, ledger: ledger, clock: clock)
         self.shop = ShopReceiver(configuration: configuration.shop, ledger: ledger, clock: clock)
@@ -58,8 +59,8 @@ public final class SandboxServer: Service, Sendable {
     }
 
     /// Serves until graceful shutdown (or cancellation). Hanging requests are released at shutdown.
-    /// Webhook deliveries and parcel progress run beside the server, as services of the same
-    /// application, and stop with it.
+    /// Webhook deliveries, parcel progress and asynchronous payments run beside the server, as
+    /// services of the same application, and stop with it.
     public func run() async throws {
         let application = Application(
             router: makeRouter(),
@@ -86,9 +87,11 @@ public final class SandboxServer: Service, Sendable {
     private func backgroundWork() -> SandboxBackgroundWork {
         var dispatchers: [WebhookDispatcher] = []
         if trackingWebhooks.isEnabled { dispatchers.append(trackingWebhooks.dispatcher) }
+        if stripe.webhooks.url != nil { dispatchers.append(stripe.webhooks.dispatcher) }
         return SandboxBackgroundWork(
             dispatchers: dispatchers,
             progression: trackingWebhooks.isEnabled ? TrackingProgression(labels: labels, emitter: trackingWebhooks, clock: configuration.clock) : nil,
+            stripe: stripe,
             logger: logger
         )
     }
@@ -169,6 +172,11 @@ public final class SandboxServer: Service, Sendable {
     /// sending order, with their delivery status. Empty while `trackingWebhooks.url` is nil.
     public func trackingWebhookDeliveries() -> [CarrierWebhookDelivery] {
         trackingWebhooks.deliveries()
+    }
+
+    /// Stripe events POSTed to `stripe.webhookURL` so far, in sending order, with their delivery status.
+    public func stripeWebhookDeliveries() -> [StripeWebhookDelivery] {
+        stripe.webhooks.deliveries()
     }
 
     /// Order-status webhooks received by the shop, oldest first (rejected ones included).

@@ -25,10 +25,13 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds between two automatic tracking steps of a parcel.")
     var trackingStepIntervalMs = 2000
 
+    @Option(help: ArgumentHelp("Endpoint that receives signed Stripe events.", valueName: "url"))
+    var stripeWebhookURL: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535") }
         guard trackingStepIntervalMs > 0 else { throw ValidationError("--tracking-step-interval-ms: expected a positive number") }
-        for (option, url) in [("--tracking-webhook-url", trackingWebhookURL)] {
+        for (option, url) in [("--tracking-webhook-url", trackingWebhookURL), ("--stripe-webhook-url", stripeWebhookURL)] {
             guard let url else { continue }
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host?.isEmpty == false else {
                 throw ValidationError("\(option): expected an http(s) URL, got '\(url)'")
@@ -43,6 +46,7 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.randomSeed = seed
         configuration.trackingWebhooks.url = trackingWebhookURL
         configuration.trackingWebhooks.stepInterval = .milliseconds(trackingStepIntervalMs)
+        configuration.stripe.webhookURL = stripeWebhookURL
         let logger = Logger(label: "sundial.sandbox")
         // Info level, so each webhook delivery is logged with its status code.
         let server = SandboxServer(configuration: configuration, logger: logger)
@@ -60,6 +64,7 @@ struct SandboxCommand: AsyncParsableCommand {
                 } else {
                     lines.append("  tracking webhooks: off (--tracking-webhook-url); parcels move only through POST /sandbox/tracking/{number}")
                 }
+                lines.append("  stripe webhooks: \(stripeWebhookURL.map { "\($0), signed Stripe-Signature" } ?? "off (--stripe-webhook-url)")")
                 // Written unbuffered, so a script reading a log file sees the port at once.
                 FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 
 /// The `/sandbox` control API, for tests in other processes and for demos: read and change faults,
-/// read the side-effect ledger, reset, expire tokens, move parcels, read the tracking webhooks
-/// sent and the shop deliveries received.
+/// read the side-effect ledger, reset, expire tokens, move parcels, read the tracking and Stripe
+/// webhooks sent and the shop deliveries received.
 extension SandboxServer {
     func addControlRoutes(to group: RouterGroup<SandboxRequestContext>) {
         group.get("health") { _, _ in Response.json(["status": "ok"]) }
@@ -37,6 +37,7 @@ extension SandboxServer {
         }
         group.get("tracking/events") { _, _ in try Self.encoded(self.trackingWebhookDeliveries()) }
         group.get("shop/deliveries") { _, _ in try Self.encoded(self.shopDeliveries()) }
+        group.get("stripe/webhooks") { _, _ in try Self.encoded(self.stripeWebhookDeliveries()) }
     }
 
     /// `{"stripe": {…settings…}, "fedex": {…}, …}` for every API.
