@@ -187,13 +187,14 @@ struct TrackingWebhookTests {
     @Test("a voided label sends nothing more")
     func nothingAfterVoid() async throws {
         try await WebhookReceiver.withRunning { receiver, url in
-            try await withSandbox(trackingConfiguration(url, step: .milliseconds(400))) { sandbox, client in
+            // Long steps, so the void surely lands before the second one.
+            try await withSandbox(trackingConfiguration(url, step: .milliseconds(800))) { sandbox, client in
                 let (number, headers) = try await LabelBuyer(client: client).usps()
                 let first = try await receiver.waitFor(1).map(verifiedEvent)
                 #expect(first.map(\.status) == [.inTransit])
                 let cancel = try await client.send(.DELETE, "/usps/labels/v3/label/\(number)", headers: headers)
                 #expect(string(cancel.json, "status") == "DISPUTED")
-                try await Task.sleep(for: .milliseconds(1600))
+                try await Task.sleep(for: .milliseconds(2400))
                 #expect(receiver.received.count == 1)
                 #expect(sandbox.trackingWebhookDeliveries().count == 1)
             }
