@@ -149,11 +149,13 @@ let package = Package(
             name: "IntegrationsTests",
             dependencies: ["Integrations", "Sandbox", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        // Local simulators of Stripe, FedEx, UPS, USPS, QuickBooks and the shop webhook receiver.
+        // Local simulators of Stripe, FedEx, UPS, USPS, QuickBooks and the shop webhook receiver,
+        // which also send carrier tracking and Stripe webhooks (AsyncHTTPClient).
         .target(
             name: "Sandbox",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -165,6 +167,8 @@ let package = Package(
             dependencies: [
                 "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The order workflow end to end: real Postgres, the sandbox, real clients, real workers.

@@ -9,9 +9,8 @@ import Sundial
 ///
 /// UPS has **no idempotency**: a retried ship call buys a second label. The caller's idempotency
 /// key goes into the shipment `ReferenceNumber` (through ``CustomerReference``) and the `transId`
-/// header. ``labels(withReference:)`` is **not available**: the sandbox simulates no UPS reference
-/// lookup, so this client throws a permanent ``CarrierError`` there; reconcile UPS duplicates from
-/// the labels the workflow recorded (or UPS Quantum View) instead.
+/// header, and ``labels(withReference:)`` (Track by reference number) lists every label bought
+/// under it so duplicates can be voided.
 ///
 /// The token (client credentials with HTTP Basic client auth) is cached until `expires_in` (a
 /// string at UPS) minus a margin and refreshed once when a call answers 401.
@@ -90,7 +89,31 @@ public struct UPSClient: Carrier {
         if let warning = shipment["warnings", 0, "code"].string, !shipment["package", 0].exists {
             return TrackingInfo(trackingNumber: trackingNumber, status: .notFound, carrierCode: warning, carrierDescription: shipment["warnings", 0, "message"].string)
         }
-        let current = shipment["package", 0, "currentStatus"]
+        return Self.trackingInfo(shipment["package", 0], number: trackingNumber)
+    }
+
+    /// `GET /api/track/v1/reference/details/{referenceNumber}` (UPS `Tracking.yaml`, "Track by
+    /// Reference Number"; its response has the same `trackResponse.shipment[].package[]` shape as
+    /// the details call). Returns one entry per shipment in the order UPS lists them (the sandbox:
+    /// oldest first), numbered by the shipment's first package; a voided label shows as
+    /// `cancelled` (status type `MV`). No label under the reference (warning `TW0001`) is `[]`.
+    /// UPS searches pickup dates from 14 days back by default (`fromPickUpDate`), which covers a
+    /// workflow reconciling its own recent retries.
+    public func labels(withReference reference: String) async throws -> [TrackingInfo] {
+        let path = "/api/track/v1/reference/details/\(FormEncoding.escape(reference))?locale=en_US&refNumType=SmallPackage"
+        let json = try await call(.GET, path, body: nil, transID: Self.transID(reference))
+        return json["trackResponse", "shipment"].elements.compactMap { shipment in
+            let package = shipment["package", 0]
+            guard let number = package["trackingNumber"].string ?? shipment["inquiryNumber"].string, package.exists else { return nil }
+            return Self.trackingInfo(package, number: number)
+        }
+    }
+
+    /// Maps a Track API `package` to ``TrackingInfo`` by its `currentStatus`: type `M` manifest
+    /// (label created), `MV` voided, `I`/`P` in progress (code `OT` out for delivery), `D`
+    /// delivered, `X` exception.
+    static func trackingInfo(_ package: JSONDocument, number: String) -> TrackingInfo {
+        let current = package["currentStatus"]
         let type = current["type"].string
         let status: TrackingInfo.Status =
             switch type {
@@ -101,15 +124,7 @@ public struct UPSClient: Carrier {
             case "X": .exception
             default: .unknown
             }
-        return TrackingInfo(trackingNumber: trackingNumber, status: status, carrierCode: type, carrierDescription: current["description"].string)
-    }
-
-    /// Not available: see the type's documentation.
-    public func labels(withReference reference: String) async throws -> [TrackingInfo] {
-        throw CarrierError(
-            carrier: name, operation: "labels(withReference:)", status: nil, codes: [],
-            message: "UPS reference lookup is not implemented (the sandbox simulates none); reconcile from recorded labels", retryDisposition: .permanent
-        )
+        return TrackingInfo(trackingNumber: number, status: status, carrierCode: type, carrierDescription: current["description"].string)
     }
 
     // MARK: Wire

@@ -23,15 +23,25 @@ public struct SandboxConfiguration: Sendable {
     public var usps = USPS()
     public var quickBooks = QuickBooks()
     public var shop = Shop()
+    /// Carrier tracking webhooks (INT-003); off until `trackingWebhooks.url` is set.
+    public var trackingWebhooks = TrackingWebhooks()
 
     public init() {}
 
-    /// Stripe: secret keys and idempotency-key retention.
+    /// Stripe: secret keys, idempotency-key retention, the webhook endpoint and the delay of the
+    /// asynchronous test card.
     public struct Stripe: Sendable {
         /// Accepted secret keys. Empty accepts any key starting with `sk_test_`.
         public var secretKeys: Set<String> = []
         /// How long an idempotency key is remembered (Stripe: at least 24 hours).
         public var idempotencyKeyLifetime: TimeInterval = 24 * 3600
+        /// Endpoint that receives signed Event objects (`payment_intent.amount_capturable_updated`,
+        /// `.succeeded`, `.canceled`, `.payment_failed`, `charge.refunded`); `nil` sends none.
+        public var webhookURL: String? = nil
+        /// The endpoint's signing secret; the key of the `Stripe-Signature` HMAC, used as UTF-8.
+        public var webhookSecret = "whsec_sandbox_secret"
+        /// How long a PaymentIntent paid with `pm_card_processing` stays `processing` after confirm.
+        public var asyncPaymentDelay: Duration = .seconds(1)
         public init() {}
     }
 
@@ -80,6 +90,40 @@ public struct SandboxConfiguration: Sendable {
         public var customers: [String: String] = ["1": "SunStyle Online Customer"]
         /// Items that exist from the start: `Id` → `Name`.
         public var items: [String: String] = ["1": "Merchandise", "2": "Shipping"]
+        public init() {}
+    }
+
+    /// Carrier → OMS tracking webhooks (INT-003). When `url` is set, every label bought from a
+    /// simulated carrier moves on by itself, labelCreated → inTransit → outForDelivery →
+    /// delivered (or exception), one step per `stepInterval`, and each step (and each status set
+    /// through `SandboxServer.setTrackingStatus` or `POST /sandbox/tracking/{number}`) is POSTed,
+    /// signed, to `{url}/webhooks/carriers/{fedex|ups|usps}` as a ``CarrierTrackingEvent``.
+    /// With `url` nil (the default) parcels stay where they are until moved by hand.
+    ///
+    /// Recipient names steer single parcels (case-insensitive, FedEx contact person or company,
+    /// UPS `ShipTo` name or attention name, USPS first/last name or firm):
+    /// ``exceptionMarker`` ends the parcel in `exception` instead of `delivered`;
+    /// ``noProgressMarker`` keeps it at `labelCreated` (no automatic steps at all).
+    public struct TrackingWebhooks: Sendable {
+        /// A recipient name containing this ends the parcel in `exception`.
+        public static let exceptionMarker = "EXCEPTION"
+        /// A recipient name containing this stops automatic progress for the parcel.
+        public static let noProgressMarker = "NOPROGRESS"
+
+        /// Base URL of the receiver (e.g. `http://127.0.0.1:8080`); events go to
+        /// `{url}/webhooks/carriers/{carrier}`. `nil` disables progress and webhooks.
+        public var url: String? = nil
+        /// Key of the `X-Carrier-Signature` HMAC (see ``CarrierWebhookSignature``).
+        public var secret = "carrier-sandbox-webhook-secret"
+        /// Time between two automatic status steps of a parcel, on the sandbox clock.
+        public var stepInterval: Duration = .seconds(2)
+        /// Every n-th event (counted across all parcels, from 1) is delivered twice, with the same
+        /// `event_id`; `nil` never duplicates.
+        public var duplicateEvery: Int? = nil
+        /// When true, now and then (a draw from `randomSeed`, one in two) an event that is not a
+        /// parcel's last is held back and delivered right after that parcel's next event; a held
+        /// event whose parcel sends nothing more goes out after two step intervals.
+        public var reorder = false
         public init() {}
     }
 

@@ -11,13 +11,19 @@ import ServiceLifecycle
 /// - `/stripe` — Stripe: `/stripe/v1/payment_intents…`, `/stripe/v1/refunds`, `/stripe/v1/events`
 /// - `/fedex` — FedEx: `/fedex/oauth/token`, `/fedex/ship/v1/shipments[/cancel]`, `/fedex/track/v1/{trackingnumbers,referencenumbers}`
 /// - `/ups` — UPS: `/ups/security/v1/oauth/token`, `/ups/api/shipments/{version}/ship`,
-///   `/ups/api/shipments/{version}/void/cancel/{id}`, `/ups/api/track/v1/details/{number}`
+///   `/ups/api/shipments/{version}/void/cancel/{id}`, `/ups/api/track/v1/details/{number}`,
+///   `/ups/api/track/v1/reference/details/{referenceNumber}`
 /// - `/usps` — USPS v3: `/usps/oauth2/v3/token`, `/usps/payments/v3/payment-authorization`,
 ///   `/usps/labels/v3/label[/{trackingNumber}]`, `/usps/tracking/v3/tracking/{number}`
 /// - `/quickbooks` — QuickBooks Online: `/quickbooks/oauth2/v1/tokens/bearer`, `/quickbooks/v3/company/{realmId}/{invoice,customer,item,query}`
 /// - `/shop` — e-commerce receiver: `/shop/webhooks/order-status`
 /// - `/sandbox` — control: `GET|POST /sandbox/faults`, `GET /sandbox/effects`, `POST /sandbox/reset`,
-///   `POST /sandbox/tokens/expire`, `POST /sandbox/tracking/{trackingNumber}`, `GET /sandbox/shop/deliveries`
+///   `POST /sandbox/tokens/expire`, `POST /sandbox/tracking/{trackingNumber}`, `GET /sandbox/tracking/events`,
+///   `GET /sandbox/shop/deliveries`, `GET /sandbox/stripe/webhooks`
+///
+/// Outgoing: carrier tracking webhooks (`SandboxConfiguration.trackingWebhooks`) and Stripe
+/// events (`SandboxConfiguration.Stripe.webhookURL`), both signed and queued so a slow receiver
+/// never holds up a simulated API.
 ///
 /// "Down" is simulated as 503 on every call of that API: one server cannot refuse connections
 /// for a single path prefix.
@@ -35,6 +41,7 @@ public final class SandboxServer: Service, Sendable {
     let usps: USPSSimulator
     let quickBooks: QuickBooksSimulator
     let shop: ShopReceiver
+    let trackingWebhooks: CarrierWebhookEmitter
     private let boundPort = BoundPort()
 
     public init(configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = SandboxServer.quietLogger) {
@@ -44,17 +51,21 @@ public final class SandboxServer: Service, Sendable {
         self.faults = FaultInjector(settings: configuration.faults, seed: configuration.randomSeed, hangLimit: configuration.hangLimit)
         self.ledger = EffectLedger(clock: clock)
         self.tokens = OAuthTokenStore(clock: clock)
-        self.stripe = StripeSimulator(ledger: ledger, clock: clock, keyLifetime: configuration.stripe.idempotencyKeyLifetime)
+        self.stripe = StripeSimulator(ledger: ledger, clock: clock, configuration: configuration.stripe)
         self.usps = USPSSimulator(configuration: configuration.usps, tokens: tokens, labels: labels, ledger: ledger, clock: clock)
         self.quickBooks = QuickBooksSimulator(configuration: configuration.quickBooks, tokens: tokens, ledger: ledger, clock: clock)
         self.shop = ShopReceiver(configuration: configuration.shop, ledger: ledger, clock: clock)
+        self.trackingWebhooks = CarrierWebhookEmitter(configuration: configuration.trackingWebhooks, clock: clock, seed: configuration.randomSeed)
     }
 
     /// Serves until graceful shutdown (or cancellation). Hanging requests are released at shutdown.
+    /// Webhook deliveries, parcel progress and asynchronous payments run beside the server, as
+    /// services of the same application, and stop with it.
     public func run() async throws {
         let application = Application(
             router: makeRouter(),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "sundial-sandbox"),
+            services: [backgroundWork()],
             onServerRunning: { [boundPort] channel in
                 if let port = channel.localAddress?.port { boundPort.publish(port) }
             },
@@ -71,6 +82,18 @@ public final class SandboxServer: Service, Sendable {
             throw error
         }
         boundPort.fail(CancellationError())
+    }
+
+    private func backgroundWork() -> SandboxBackgroundWork {
+        var dispatchers: [WebhookDispatcher] = []
+        if trackingWebhooks.isEnabled { dispatchers.append(trackingWebhooks.dispatcher) }
+        if stripe.webhooks.url != nil { dispatchers.append(stripe.webhooks.dispatcher) }
+        return SandboxBackgroundWork(
+            dispatchers: dispatchers,
+            progression: trackingWebhooks.isEnabled ? TrackingProgression(labels: labels, emitter: trackingWebhooks, clock: configuration.clock) : nil,
+            stripe: stripe,
+            logger: logger
+        )
     }
 
     /// The port the server listens on, waiting until it is bound. Throws if the server failed to start.
@@ -126,6 +149,7 @@ public final class SandboxServer: Service, Sendable {
         usps.reset()
         quickBooks.reset()
         shop.reset()
+        trackingWebhooks.reset()
     }
 
     /// Expires every OAuth and payment token issued so far, so each client's next call gets the
@@ -134,10 +158,25 @@ public final class SandboxServer: Service, Sendable {
         tokens.expireAll()
     }
 
-    /// Moves a parcel (any carrier) to `status`; false when the tracking number is unknown.
+    /// Moves a parcel (any carrier) to `status`; false when the tracking number is unknown. With
+    /// tracking webhooks on, the move is sent as an event (except to `labelCreated`), and a parcel
+    /// moved to a status that is not final moves on from there by itself.
     @discardableResult
     public func setTrackingStatus(_ status: TrackingStatus, trackingNumber: String) -> Bool {
-        labels.setStatus(status, trackingNumber: trackingNumber, at: configuration.clock.now)
+        guard let label = labels.setStatus(status, trackingNumber: trackingNumber, at: configuration.clock.now) else { return false }
+        trackingWebhooks.emit(label)
+        return true
+    }
+
+    /// Carrier tracking webhooks sent so far (duplicates and held-back events included), in
+    /// sending order, with their delivery status. Empty while `trackingWebhooks.url` is nil.
+    public func trackingWebhookDeliveries() -> [CarrierWebhookDelivery] {
+        trackingWebhooks.deliveries()
+    }
+
+    /// Stripe events POSTed to `stripe.webhookURL` so far, in sending order, with their delivery status.
+    public func stripeWebhookDeliveries() -> [StripeWebhookDelivery] {
+        stripe.webhooks.deliveries()
     }
 
     /// Order-status webhooks received by the shop, oldest first (rejected ones included).

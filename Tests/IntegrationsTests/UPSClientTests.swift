@@ -30,7 +30,7 @@ struct UPSClientTests {
         }
     }
 
-    @Test("request shape: documented JSON keys recorded by the sandbox; no reference lookup")
+    @Test("request shape: documented JSON keys recorded by the sandbox; reference lookup on the documented path")
     func requestShape() async throws {
         try await withSandboxClient { server, http in
             let ups = try await upsClient(server, http)
@@ -43,8 +43,43 @@ struct UPSClientTests {
             #expect(record.detail == "01")  // Shipment.Service.Code
             #expect(record.reference == "order-2:label")  // Shipment.ReferenceNumber.Value
             #expect(record.idempotencyKey == "order-2:label")  // transId header
-            let lookup = try #require(await thrownError { try await ups.labels(withReference: "order-2:label") } as? CarrierError)
-            #expect(lookup.retryDisposition == .permanent)
+            // GET /api/track/v1/reference/details/{referenceNumber} with the transId and
+            // transactionSrc headers (the simulator answers 400 TV1001 without them, and serves
+            // no other path); the ':' in the reference survives percent-encoding.
+            let found = try await ups.labels(withReference: "order-2:label")
+            #expect(found.map(\.trackingNumber) == [label.trackingNumber])
+            #expect(found.first?.status == .labelCreated)
+            #expect(found.first?.carrierCode == "M")
+            #expect(try await ups.labels(withReference: "no-such-reference").isEmpty)
+        }
+    }
+
+    @Test("a retried purchase makes a duplicate; both are found by reference, oldest first, and a voided one shows cancelled")
+    func duplicateFoundByReferenceAndVoided() async throws {
+        try await withSandboxClient { server, http in
+            let ups = try await upsClient(server, http)
+            let key = "order-6:label"
+            let first = try await ups.buyLabel(request, idempotencyKey: key)
+            let retry = try await ups.buyLabel(request, idempotencyKey: key)
+            #expect(first.trackingNumber != retry.trackingNumber)
+            let reference = CustomerReference.derive(fromIdempotencyKey: key)
+            #expect(server.ledger.count(.ups, .labelCreated, reference: reference) == 2)
+
+            let found = try await ups.labels(withReference: reference)
+            #expect(found.map(\.trackingNumber) == [first.trackingNumber, retry.trackingNumber])
+            #expect(found.allSatisfy { $0.status == .labelCreated })
+
+            try await ups.voidLabel(trackingNumber: retry.trackingNumber)
+            let after = try await ups.labels(withReference: reference)
+            #expect(after.map(\.trackingNumber) == [first.trackingNumber, retry.trackingNumber])
+            #expect(after.map(\.status) == [.labelCreated, .cancelled])
+            #expect(server.ledger.count(.ups, .labelVoided, reference: reference) == 1)
+
+            // A long key becomes an `sd-…` reference; the lookup finds it the same way.
+            let longKey = "workflow-0f6c2a4e-1b7d-4a39-9d2e-5c8b7a6f4e31/label/1"
+            let hashed = try await ups.buyLabel(request, idempotencyKey: longKey)
+            let hashedReference = CustomerReference.derive(fromIdempotencyKey: longKey)
+            #expect(try await ups.labels(withReference: hashedReference).map(\.trackingNumber) == [hashed.trackingNumber])
         }
     }
 

@@ -115,7 +115,7 @@ struct CarrierSimulatorTests {
         }
     }
 
-    @Test("UPS: Basic-auth token, PackageResults as object and as array, void, and tracking shapes")
+    @Test("UPS: Basic-auth token, PackageResults as object and as array, void, tracking and track-by-reference shapes")
     func upsShipVoidTrack() async throws {
         try await withSandbox { sandbox, client in
             let noBasic = try await client.form("/ups/security/v1/oauth/token", [("grant_type", "client_credentials")])
@@ -175,6 +175,21 @@ struct CarrierSimulatorTests {
             #expect(string(unknown.json, "trackResponse", "shipment", 0, "warnings", 0, "code") == "TW0001")
             let noTransID = try await client.send(.GET, "/ups/api/track/v1/details/\(shipmentID)", headers: ["Authorization": auth["Authorization"]!])
             #expect(noTransID.status == 400)
+
+            // Track by reference: one shipment per label bought under it, oldest first, voided as MV.
+            let byReference = try await client.send(.GET, "/ups/api/track/v1/reference/details/order-3?locale=en_US&refNumType=SmallPackage", headers: auth)
+            #expect(byReference.status == 200)
+            let shipments = try #require(value(byReference.json, "trackResponse", "shipment") as? [[String: Any]])
+            #expect(shipments.compactMap { $0["inquiryNumber"] as? String } == [shipmentID, string(double.json, "ShipmentResponse", "ShipmentResults", "ShipmentIdentificationNumber")])
+            #expect(string(shipments[0], "package", 0, "currentStatus", "type") == "MV")
+            #expect(string(shipments[1], "package", 0, "currentStatus", "type") == "M")
+            #expect((shipments[1]["package"] as? [Any])?.count == 2)
+            #expect(string(shipments[1], "package", 0, "referenceNumber", 0, "number") == "order-3")
+            let unknownReference = try await client.send(.GET, "/ups/api/track/v1/reference/details/no-such-order", headers: auth)
+            #expect(unknownReference.status == 200)
+            #expect(string(unknownReference.json, "trackResponse", "shipment", 0, "warnings", 0, "code") == "TW0001")
+            let referenceWithoutTransID = try await client.send(.GET, "/ups/api/track/v1/reference/details/order-3", headers: ["Authorization": auth["Authorization"]!])
+            #expect(referenceWithoutTransID.status == 400)
             let badToken = try await client.json("/ups/api/shipments/v2409/ship", shipment(1), headers: ["Authorization": "Bearer nope"])
             #expect(badToken.status == 401)
             #expect(string(badToken.json, "response", "errors", 0, "code") == "250002")

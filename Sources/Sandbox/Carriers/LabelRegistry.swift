@@ -15,6 +15,8 @@ final class LabelRegistry: Sendable {
         var labels: [String: ShippingLabel] = [:]
         var order: [String] = []
         var counters: [SandboxAPI: Int] = [:]
+        /// Shipment numbers that may still move on by themselves, oldest first.
+        var progressing: [String] = []
     }
 
     private let state = Mutex(State())
@@ -34,6 +36,7 @@ final class LabelRegistry: Sendable {
                 state.order.append(number)
             }
             for number in label.packageTrackingNumbers { state.labels[number] = label }
+            state.progressing.append(label.trackingNumber)
         }
     }
 
@@ -61,15 +64,48 @@ final class LabelRegistry: Sendable {
         }
     }
 
-    /// Moves a parcel to `status`; false when no such tracking number exists.
-    func setStatus(_ status: TrackingStatus, trackingNumber: String, at date: Date) -> Bool {
+    /// Moves a parcel to `status` and returns it as it is now; `nil` when no such tracking number
+    /// exists. A parcel moved to a status that is not final may move on by itself again.
+    func setStatus(_ status: TrackingStatus, trackingNumber: String, at date: Date) -> ShippingLabel? {
         state.withLock { state in
-            guard var label = state.labels[trackingNumber] else { return false }
+            guard var label = state.labels[trackingNumber] else { return nil }
             label.status = status
             label.statusChangedAt = date
             for number in label.packageTrackingNumbers { state.labels[number] = label }
-            return true
+            if !Self.isFinal(status), !label.voided, !state.progressing.contains(label.trackingNumber) {
+                state.progressing.append(label.trackingNumber)
+            }
+            return label
         }
+    }
+
+    /// Moves on every parcel whose status is at least `interval` old at `now`: `next` names its
+    /// next status, or `nil` to leave it where it is for good. Voided parcels and those in a final
+    /// status stop. Returns the parcels moved, as they are now, in the order they were bought.
+    func advance(now: Date, interval: TimeInterval, next: (ShippingLabel) -> TrackingStatus?) -> [ShippingLabel] {
+        state.withLock { state in
+            var moved: [ShippingLabel] = []
+            var still: [String] = []
+            for number in state.progressing {
+                guard var label = state.labels[number], !label.voided, !Self.isFinal(label.status) else { continue }
+                guard now.timeIntervalSince(label.statusChangedAt) >= interval else {
+                    still.append(number)
+                    continue
+                }
+                guard let status = next(label) else { continue }
+                label.status = status
+                label.statusChangedAt = now
+                for package in label.packageTrackingNumbers { state.labels[package] = label }
+                moved.append(label)
+                if !Self.isFinal(status) { still.append(number) }
+            }
+            state.progressing = still
+            return moved
+        }
+    }
+
+    private static func isFinal(_ status: TrackingStatus) -> Bool {
+        status == .delivered || status == .exception
     }
 
     func reset() {

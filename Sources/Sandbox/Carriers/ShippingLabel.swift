@@ -20,4 +20,21 @@ struct ShippingLabel: Sendable {
     var statusChangedAt: Date
     /// USPS: the CRID whose payment token bought the label.
     var owner: String?
+    /// The recipient's names as the request gave them (person, company), joined by spaces; the
+    /// tracking webhooks read markers such as `EXCEPTION` from it.
+    var recipient = ""
+    /// `City, ST` of the recipient, where the last tracking events happen; `nil` when not given.
+    var destination: String?
+
+    /// True when the recipient name contains `marker`, ignoring case.
+    func recipientContains(_ marker: String) -> Bool {
+        recipient.range(of: marker, options: .caseInsensitive) != nil
+    }
+
+    /// `City, ST` from optional parts, or `nil` when the city is missing.
+    static func place(city: String?, state: String?) -> String? {
+        guard let city, !city.isEmpty else { return nil }
+        guard let state, !state.isEmpty else { return city }
+        return "\(city), \(state)"
+    }
 }

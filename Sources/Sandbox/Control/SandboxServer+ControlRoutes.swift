@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 
 /// The `/sandbox` control API, for tests in other processes and for demos: read and change faults,
-/// read the side-effect ledger, reset, expire tokens, move parcels, read shop deliveries.
+/// read the side-effect ledger, reset, expire tokens, move parcels, read the tracking and Stripe
+/// webhooks sent and the shop deliveries received.
 extension SandboxServer {
     func addControlRoutes(to group: RouterGroup<SandboxRequestContext>) {
         group.get("health") { _, _ in Response.json(["status": "ok"]) }
@@ -34,7 +35,9 @@ extension SandboxServer {
             }
             return Response.json(["trackingNumber": .string(number), "status": .string(status.rawValue)])
         }
+        group.get("tracking/events") { _, _ in try Self.encoded(self.trackingWebhookDeliveries()) }
         group.get("shop/deliveries") { _, _ in try Self.encoded(self.shopDeliveries()) }
+        group.get("stripe/webhooks") { _, _ in try Self.encoded(self.stripeWebhookDeliveries()) }
     }
 
     /// `{"stripe": {…settings…}, "fedex": {…}, …}` for every API.

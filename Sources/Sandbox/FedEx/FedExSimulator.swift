@@ -107,6 +107,9 @@ struct FedExSimulator: Sendable {
         let reference = (references.first { $0["customerReferenceType"]?.stringValue == "CUSTOMER_REFERENCE" } ?? references.first)?["value"]?.stringValue
         let numbers = packages.map { _ in Self.trackingNumber(labels.nextSequence(.fedex)) }
         let charge = Self.rate(service: service) * Decimal(packages.count)
+        let recipient = shipment["recipients"]?[0]
+        let contact = recipient?["contact"]
+        let address = recipient?["address"]
         let label = ShippingLabel(
             carrier: .fedex,
             trackingNumber: numbers[0],
@@ -117,7 +120,9 @@ struct FedExSimulator: Sendable {
             charge: charge,
             createdAt: clock.now,
             imageFormat: format,
-            statusChangedAt: clock.now
+            statusChangedAt: clock.now,
+            recipient: [contact?["personName"], contact?["companyName"]].compactMap { $0?.stringValue }.joined(separator: " "),
+            destination: ShippingLabel.place(city: address?["city"]?.stringValue, state: address?["stateOrProvinceCode"]?.stringValue)
         )
         labels.add(label)
         ledger.record(

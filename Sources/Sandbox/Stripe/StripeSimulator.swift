@@ -5,10 +5,13 @@ import Synchronization
 /// The state and rules of the simulated Stripe account: PaymentIntents with their state machine,
 /// refunds, the event log and the idempotency-key cache. HTTP parsing lives in
 /// `StripeSimulator+Routes.swift`; this type only sees form fields and returns JSON or `StripeError`.
+/// Events of the delivered types also go to the webhook endpoint (``StripeWebhookSender``), and
+/// the asynchronous test card finishes in `StripeSimulator+AsyncPayments.swift`.
 final class StripeSimulator: Sendable {
     /// Facts about the request an operation runs for, stamped onto events and ledger records.
     struct RequestInfo: Sendable {
-        var requestID: String
+        /// `nil` for what happens by itself (an asynchronous payment finishing).
+        var requestID: String?
         var idempotencyKey: String?
         var apiVersion: String?
     }
@@ -26,14 +29,14 @@ final class StripeSimulator: Sendable {
         case reject(StripeError)
     }
 
-    private struct IdempotencyEntry {
+    struct IdempotencyEntry {
         var endpoint: String
         var fingerprint: String
         var createdAt: Date
         var saved: SavedResponse?
     }
 
-    private struct State {
+    struct State {
         var intents: [String: StripePaymentIntent] = [:]
         var chargeToIntent: [String: String] = [:]
         var refunds: [String: StripeRefund] = [:]
@@ -41,19 +44,30 @@ final class StripeSimulator: Sendable {
         var idempotency: [String: IdempotencyEntry] = [:]
     }
 
-    private let state = Mutex(State())
-    private let ledger: EffectLedger
-    private let clock: SandboxClock
+    let state = Mutex(State())
+    let ledger: EffectLedger
+    let clock: SandboxClock
     private let keyLifetime: TimeInterval
+    /// Delivers events to the configured webhook endpoint.
+    let webhooks: StripeWebhookSender
+    /// How long `pm_card_processing` payments stay `processing`.
+    let asyncPaymentDelay: Duration
+    /// Payments waiting to leave `processing`, in the order they entered it.
+    let processing: AsyncStream<ProcessingPayment>
+    let processingQueue: AsyncStream<ProcessingPayment>.Continuation
 
-    init(ledger: EffectLedger, clock: SandboxClock, keyLifetime: TimeInterval) {
+    init(ledger: EffectLedger, clock: SandboxClock, configuration: SandboxConfiguration.Stripe) {
         self.ledger = ledger
         self.clock = clock
-        self.keyLifetime = keyLifetime
+        self.keyLifetime = configuration.idempotencyKeyLifetime
+        self.asyncPaymentDelay = configuration.asyncPaymentDelay
+        self.webhooks = StripeWebhookSender(url: configuration.webhookURL, secret: configuration.webhookSecret, clock: clock)
+        (processing, processingQueue) = AsyncStream.makeStream(of: ProcessingPayment.self)
     }
 
     func reset() {
         state.withLock { $0 = State() }
+        webhooks.reset()
     }
 
     // MARK: Idempotency
@@ -386,6 +400,8 @@ final class StripeSimulator: Sendable {
 
     private enum TestCard {
         case succeeds
+        /// Stays `processing` for `asyncPaymentDelay`, then succeeds.
+        case processing
         case needsAuthentication
         case declines(code: String, declineCode: String, message: String)
     }
@@ -397,6 +413,7 @@ final class StripeSimulator: Sendable {
         "pm_card_amex": .succeeds,
         "pm_card_discover": .succeeds,
         "pm_card_us": .succeeds,
+        "pm_card_processing": .processing,
         "pm_card_authenticationRequired": .needsAuthentication,
         "pm_card_threeDSecure2Required": .needsAuthentication,
         "pm_card_chargeDeclined": .declines(code: "card_declined", declineCode: "generic_decline", message: "Your card was declined."),
@@ -419,28 +436,19 @@ final class StripeSimulator: Sendable {
         let card: TestCard = intent.status == .requiresAction ? .succeeds : (Self.testCards[paymentMethod] ?? .succeeds)
         switch card {
         case .succeeds:
-            let charge = StripeIDs.make("ch")
-            state.chargeToIntent[charge] = intent.id
-            intent.latestCharge = charge
+            authorizeLocked(&intent, &state, idempotencyKey: request.idempotencyKey, event: request)
+            return nil
+        case .processing:
+            intent.status = .processing
             intent.lastPaymentError = nil
             intent.nextAction = nil
-            ledger.record(
-                .stripe, .paymentAuthorized, resource: intent.id, idempotencyKey: request.idempotencyKey,
-                reference: intent.orderReference, amountMinor: intent.amount, currency: intent.currency
-            )
-            if intent.captureMethod == "manual" {
-                intent.status = .requiresCapture
-                intent.amountCapturable = intent.amount
-                appendEvent(&state, "payment_intent.amount_capturable_updated", intent.json, request)
-            } else {
-                intent.status = .succeeded
-                intent.amountReceived = intent.amount
-                appendEvent(&state, "payment_intent.succeeded", intent.json, request)
-                ledger.record(
-                    .stripe, .paymentCaptured, resource: intent.id, idempotencyKey: request.idempotencyKey,
-                    reference: intent.orderReference, amountMinor: intent.amount, currency: intent.currency
+            appendEvent(&state, "payment_intent.processing", intent.json, request)
+            processingQueue.yield(
+                ProcessingPayment(
+                    intentID: intent.id, idempotencyKey: request.idempotencyKey, apiVersion: request.apiVersion,
+                    due: ContinuousClock.now.advanced(by: asyncPaymentDelay)
                 )
-            }
+            )
             return nil
         case .needsAuthentication:
             intent.status = .requiresAction
@@ -473,7 +481,37 @@ final class StripeSimulator: Sendable {
         }
     }
 
-    private func appendEvent(_ state: inout State, _ type: String, _ object: JSONValue, _ request: RequestInfo) {
+    /// The card went through: a charge exists, and the intent waits for capture (manual capture)
+    /// or is paid. The ledger records the effect under `idempotencyKey` (the confirming request's);
+    /// the events carry `event` as their request.
+    func authorizeLocked(_ intent: inout StripePaymentIntent, _ state: inout State, idempotencyKey: String?, event: RequestInfo) {
+        let charge = StripeIDs.make("ch")
+        state.chargeToIntent[charge] = intent.id
+        intent.latestCharge = charge
+        intent.lastPaymentError = nil
+        intent.nextAction = nil
+        ledger.record(
+            .stripe, .paymentAuthorized, resource: intent.id, idempotencyKey: idempotencyKey,
+            reference: intent.orderReference, amountMinor: intent.amount, currency: intent.currency
+        )
+        if intent.captureMethod == "manual" {
+            intent.status = .requiresCapture
+            intent.amountCapturable = intent.amount
+            appendEvent(&state, "payment_intent.amount_capturable_updated", intent.json, event)
+        } else {
+            intent.status = .succeeded
+            intent.amountReceived = intent.amount
+            appendEvent(&state, "payment_intent.succeeded", intent.json, event)
+            ledger.record(
+                .stripe, .paymentCaptured, resource: intent.id, idempotencyKey: idempotencyKey,
+                reference: intent.orderReference, amountMinor: intent.amount, currency: intent.currency
+            )
+        }
+    }
+
+    /// Logs an Event (`request.id` is `null` for events nothing asked for) and hands it to the
+    /// webhook sender, which delivers it when its type is subscribed (`pending_webhooks: 1`).
+    func appendEvent(_ state: inout State, _ type: String, _ object: JSONValue, _ request: RequestInfo) {
         let event: JSONValue = [
             "id": .string(StripeIDs.make("evt")),
             "object": "event",
@@ -481,12 +519,13 @@ final class StripeSimulator: Sendable {
             "created": .int(clock.unixSeconds),
             "data": ["object": object],
             "livemode": false,
-            "pending_webhooks": 0,
+            "pending_webhooks": .int(webhooks.delivers(type) ? 1 : 0),
             "request": ["id": .string(request.requestID), "idempotency_key": .string(request.idempotencyKey)],
             "type": .string(type),
         ]
         state.events.append(event)
         if state.events.count > 10_000 { state.events.removeFirst(state.events.count - 10_000) }
+        webhooks.send(event)
     }
 
     private static func checkKnown(_ params: FormFields, _ allowed: Set<String>) throws {

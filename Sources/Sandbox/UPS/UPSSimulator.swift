@@ -3,8 +3,10 @@ import Hummingbird
 
 /// The simulated UPS APIs under `/ups`: OAuth client credentials with HTTP Basic client auth
 /// (`/security/v1/oauth/token`), Shipping (`/api/shipments/{version}/ship`, `…/void/cancel/{id}`)
-/// and Tracking (`/api/track/v1/details/{inquiryNumber}`). No idempotency: a repeated ship call
-/// buys a second label. `PackageResults` is an object for one package and an array for several.
+/// and Tracking (`/api/track/v1/details/{inquiryNumber}`, `/api/track/v1/reference/details/{referenceNumber}`).
+/// No idempotency: a repeated ship call buys a second label, and the shipment's `ReferenceNumber`
+/// is kept so the reference lookup finds every label bought under it. `PackageResults` is an
+/// object for one package and an array for several.
 struct UPSSimulator: Sendable {
     let configuration: SandboxConfiguration.UPS
     let tokens: OAuthTokenStore
@@ -25,6 +27,12 @@ struct UPSSimulator: Sendable {
         group.get("api/track/v1/details/:inquiryNumber") { request, context in
             let number = context.parameters.get("inquiryNumber") ?? ""
             return try await self.authorized(request) { request in self.track(request, inquiryNumber: number) }
+        }
+        group.get("api/track/v1/reference/details/:referenceNumber") { request, context in
+            // The router hands path parameters over still percent-encoded.
+            let raw = context.parameters.get("referenceNumber") ?? ""
+            let reference = raw.removingPercentEncoding ?? raw
+            return try await self.authorized(request) { request in self.trackByReference(request, referenceNumber: reference) }
         }
     }
 
@@ -94,6 +102,7 @@ struct UPSSimulator: Sendable {
         let transID = request.header("transId")
         let numbers = packages.map { _ in Self.trackingNumber(shipper: shipperNumber, service: service, sequence: labels.nextSequence(.ups)) }
         let charge = Self.rate(service: service) * Decimal(packages.count)
+        let shipTo = shipment["ShipTo"]
         let label = ShippingLabel(
             carrier: .ups,
             trackingNumber: numbers[0],
@@ -104,7 +113,9 @@ struct UPSSimulator: Sendable {
             charge: charge,
             createdAt: clock.now,
             imageFormat: format,
-            statusChangedAt: clock.now
+            statusChangedAt: clock.now,
+            recipient: [shipTo?["Name"], shipTo?["AttentionName"]].compactMap { $0?.stringValue }.joined(separator: " "),
+            destination: ShippingLabel.place(city: shipTo?["Address"]?["City"]?.stringValue, state: shipTo?["Address"]?["StateProvinceCode"]?.stringValue)
         )
         labels.add(label)
         ledger.record(.ups, .labelCreated, resource: numbers[0], idempotencyKey: transID, reference: reference, amount: charge, currency: "USD", detail: service)
@@ -170,74 +181,6 @@ struct UPSSimulator: Sendable {
         }
     }
 
-    // MARK: Tracking
-
-    private func track(_ request: Request, inquiryNumber: String) -> Response {
-        guard request.header("transId")?.isEmpty == false, request.header("transactionSrc")?.isEmpty == false else {
-            return UPSError.response(status: .badRequest, code: "TV1001", message: "Missing transId or transactionSrc header")
-        }
-        guard inquiryNumber.count >= 7, inquiryNumber.count <= 34, inquiryNumber.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            return UPSError.response(status: .badRequest, code: "TV1002", message: "Invalid inquiry number")
-        }
-        guard let label = labels.label(inquiryNumber), label.carrier == .ups else {
-            return .json([
-                "trackResponse": [
-                    "shipment": [
-                        [
-                            "inquiryNumber": .string(inquiryNumber),
-                            "package": [],
-                            "userRelation": [],
-                            "warnings": [["code": "TW0001", "message": "Tracking Information Not Found"]],
-                        ]
-                    ]
-                ]
-            ])
-        }
-        let current = Self.status(label)
-        let activity: JSONValue = [
-            "location": ["address": ["city": "ATLANTA", "stateProvince": "GA", "countryCode": "US", "country": "US"]],
-            "status": ["type": .string(current.type), "description": .string(current.description), "code": .string(current.code), "statusCode": .string(current.statusCode)],
-            "date": .string(Self.compactDate(clock.day(label.statusChangedAt))),
-            "time": .string(Self.compactTime(clock.iso8601(label.statusChangedAt, fractional: false))),
-        ]
-        var deliveryDate: [JSONValue] = []
-        if label.status == .delivered, !label.voided {
-            deliveryDate.append(["type": "DEL", "date": .string(Self.compactDate(clock.day(label.statusChangedAt)))])
-        }
-        return .json([
-            "trackResponse": [
-                "shipment": [
-                    [
-                        "inquiryNumber": .string(inquiryNumber),
-                        "package": [
-                            [
-                                "trackingNumber": .string(inquiryNumber),
-                                "deliveryDate": .array(deliveryDate),
-                                "activity": [activity],
-                                "currentStatus": ["type": .string(current.type), "description": .string(current.description), "code": .string(current.code), "statusCode": .string(current.statusCode)],
-                                "referenceNumber": .array(label.reference.map { [["type": "PACKAGE", "number": .string($0)]] } ?? []),
-                                "service": ["code": .string(label.service), "description": .string(label.service)],
-                            ]
-                        ],
-                        "userRelation": ["SHIPPER"],
-                    ]
-                ]
-            ]
-        ])
-    }
-
-    private static func status(_ label: ShippingLabel) -> (type: String, code: String, description: String, statusCode: String) {
-        if label.voided { return ("MV", "MV", "Shipper voided the label", "002") }
-        switch label.status {
-        case .labelCreated: return ("M", "MP", "Shipper created a label, UPS has not received the package yet.", "003")
-        case .pickedUp: return ("I", "OR", "Pickup Scan", "005")
-        case .inTransit: return ("I", "DP", "Departed from Facility", "005")
-        case .outForDelivery: return ("I", "OT", "Out For Delivery Today", "021")
-        case .delivered: return ("D", "KB", "Delivered", "011")
-        case .exception: return ("X", "RS", "Delivery Exception", "007")
-        }
-    }
-
     private static func firstReference(_ value: JSONValue?) -> String? {
         guard let value else { return nil }
         return value.asList.lazy.compactMap { $0["Value"]?.stringValue }.first
@@ -269,13 +212,5 @@ struct UPSSimulator: Sendable {
         guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
         let fraction = text[text.index(after: dot)...]
         return fraction.count == 1 ? text + "0" : text
-    }
-
-    private static func compactDate(_ day: String) -> String { day.replacingOccurrences(of: "-", with: "") }
-
-    /// `HHMMSS` from an ISO 8601 stamp.
-    private static func compactTime(_ stamp: String) -> String {
-        guard let t = stamp.firstIndex(of: "T") else { return "000000" }
-        return String(stamp[stamp.index(after: t)...].prefix(8).replacingOccurrences(of: ":", with: ""))
     }
 }

@@ -204,7 +204,9 @@ final class USPSSimulator: Sendable {
             createdAt: clock.now,
             imageFormat: LabelImage.Format(vendorName: imageType),
             statusChangedAt: clock.now,
-            owner: crid
+            owner: crid,
+            recipient: ["firstName", "lastName", "firm"].compactMap { body["toAddress"]?[$0]?.stringValue }.joined(separator: " "),
+            destination: ShippingLabel.place(city: body["toAddress"]?["city"]?.stringValue, state: body["toAddress"]?["state"]?.stringValue)
         )
         let toZIP = body["toAddress"]?["ZIPCode"]?.stringValue ?? "00000"
         let meta: JSONValue = [
