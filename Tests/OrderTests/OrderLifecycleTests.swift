@@ -172,6 +172,25 @@ struct OrderLifecycleTests {
         }
     }
 
+    @Test("a cancel while the carrier's circuit is open waits out the cooldown, then voids the label")
+    func cancelWhileCircuitOpen() async throws {
+        try await OrderHarness.with { h in
+            try await h.db.withWorker { _ in
+                let id = try await h.submit(sampleOrder())
+                try await h.waitFor(id, state: .track, status: .waiting)
+                try await h.db.client.query("""
+                    UPDATE api_limits SET circuit = 'open', circuit_until = now() + interval '2 seconds' WHERE api = 'fedex'
+                    """, logger: h.db.logger)
+                try await h.client.cancel(id, reason: "customer changed their mind", actor: "support:amy")
+                let done = try await h.db.settled(id, timeout: .seconds(30))
+                #expect(done.status == .cancelled)
+                #expect(h.count(.fedex, .labelVoided) == 1)
+                let retries = try await h.store.history(id).filter { $0.event == "undo-retry" }
+                #expect((1...3).contains(retries.count), "the undo should back off for the cooldown, not spin: \(retries.count) retries")
+            }
+        }
+    }
+
     @Test("a delivery exception parks the order in needsAttention until an operator resumes it")
     func exceptionNeedsAttention() async throws {
         try await OrderHarness.with { h in
