@@ -106,6 +106,27 @@ struct OrderLifecycleTests {
         }
     }
 
+    @Test("an asynchronous payment waits for Stripe's webhook (signal `payment`), then ships")
+    func asynchronousPayment() async throws {
+        var settings = OrderHarness.testSettings()
+        settings.paymentConfirmationTimeout = .seconds(600)
+        try await OrderHarness.with(settings: settings) { h in
+            try await h.db.withWorker { _ in
+                let id = try await h.submit(sampleOrder(card: "pm_card_processing"))
+                try await h.waitFor(id, state: .confirmPayment, status: .waiting)
+                #expect(try await h.context(id).paymentStatus == "processing")
+                try await Task.sleep(for: .milliseconds(1200))  // the sandbox confirms after 1 s
+                let intent = try #require(try await h.context(id).paymentIntentID)
+                try await h.client.signal(id, name: "payment", signalID: "evt_test_1",
+                                          payload: ["type": "payment_intent.amount_capturable_updated", "payment_intent_id": intent])
+                try await h.waitFor(id, state: .track, status: .waiting)
+                let context = try await h.context(id)
+                #expect(context.paymentChecks == 1)
+                #expect(h.count(.stripe, .paymentCaptured) == 1)
+            }
+        }
+    }
+
     @Test("duplicate and out-of-order tracking updates never move the parcel backwards")
     func duplicateAndOutOfOrderTracking() async throws {
         try await OrderHarness.with { h in
