@@ -134,7 +134,7 @@ struct WorkflowRunner: Sendable {
     }
 
     private func base(_ current: ClaimedWorkflow, event: String?) -> TransitionCommit {
-        TransitionCommit(
+        var commit = TransitionCommit(
             id: current.id, fencingToken: current.fencingToken,
             expectedVisit: current.visit, expectedAttempt: current.attempt,
             state: current.state, status: current.status, context: nil, output: nil,
@@ -142,6 +142,8 @@ struct WorkflowRunner: Sendable {
             newVisit: current.visit, newAttempt: current.attempt, lastError: current.lastError,
             seenSignalSeq: current.signalSeq, event: event, fromState: current.state,
             historyAttempt: current.attempt)
+        commit.unfenced = configuration.unsafeDisableFencing
+        return commit
     }
 
     /// Keep the lease and go on, unless the worker is draining.
