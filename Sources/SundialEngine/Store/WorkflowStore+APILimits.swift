@@ -55,7 +55,7 @@ extension WorkflowStore {
         counters.other.add(1, ordering: .relaxed)
         let rows = try await client.query("""
             SELECT granted, refusal, retry_after_ms, permit_taken, circuit, failing
-            FROM api_acquire(\(api), \(permit), \(holder), \(Int(lease.seconds * 1000)))
+            FROM api_acquire(\(api), \(permit), \(holder), \(Int(lease.seconds * 1000))::integer)
             """, logger: logger)
         for try await (granted, refusal, retryAfter, permitTaken, circuit, failing)
             in rows.decode((Bool, String?, Int, Bool, String, Bool).self) {
