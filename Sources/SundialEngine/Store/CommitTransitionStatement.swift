@@ -37,7 +37,8 @@ struct CommitTransitionStatement: PostgresPreparedStatement {
                     WHEN {keep_lease_ms}::float8 IS NOT NULL AND run_at > now() + {keep_lease_ms}::float8 * interval '0.5 millisecond'
                         THEN run_at
                     WHEN {keep_lease_ms}::float8 IS NOT NULL THEN now() + {keep_lease_ms}::float8 * interval '1 millisecond'
-                    WHEN {active}::bool AND cancel_requested THEN now()
+                    -- A pending cancel makes the row due now, unless this commit drops it.
+                    WHEN {active}::bool AND cancel_requested AND {cancel_flag}::bool IS NOT false THEN now()
                     WHEN {wait_signal}::text IS NOT NULL AND (
                             signal_seq <> {seen_signal_seq}::int8
                             OR EXISTS (SELECT 1 FROM workflow_signals s

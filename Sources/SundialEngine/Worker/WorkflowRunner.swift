@@ -196,6 +196,12 @@ struct WorkflowRunner: Sendable {
             commit.newVisit = current.visit + 1
             commit.newAttempt = 0
             commit.lastError = nil
+            if transition.refusesCancel {
+                // A cancel accepted while this handler ran no longer applies in the state it
+                // moved to: drop it with this commit, so it neither undoes the workflow nor
+                // wakes it before its sleep or wait ends.
+                commit.cancelFlag = false
+            }
             switch transition.kind {
             case .next(let next):
                 commit.state = next
