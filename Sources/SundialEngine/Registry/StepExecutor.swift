@@ -114,7 +114,7 @@ enum StepExecutor {
             }
             return .done(messages: messages)
         } catch let wait as CapacityWait {
-            return .failure(message: wait.description, decision: .retry(after: wait.retryAfter))
+            return .capacityWait(message: wait.description, retryAfter: wait.retryAfter)
         } catch {
             return .failure(message: describe(error), decision: policy.decision(afterAttempt: request.attempt, error: error))
         }

@@ -104,4 +104,6 @@ enum UndoResult: Sendable {
     /// The undo succeeded; `messages` go to the outbox with its commit.
     case done(messages: [OutboxMessage])
     case failure(message: String, decision: RetryDecision)
+    /// A shared API limit was full (``CapacityWait``): sleep and try again, no attempt spent.
+    case capacityWait(message: String, retryAfter: Duration)
 }

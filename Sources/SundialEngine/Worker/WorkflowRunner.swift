@@ -358,6 +358,13 @@ struct WorkflowRunner: Sendable {
             } else {
                 commit.runAt = continuing
             }
+        case .capacityWait(let message, let retryAfter):
+            // As for a forward step: not a failure, no attempt spent; the undo runs again later.
+            undoLogger.info("undo waiting for API capacity", metadata: ["limit": "\(message)"])
+            commit.event = "capacity-wait"
+            commit.historyError = message
+            commit.lastError = "waiting for capacity: \(message)"
+            commit.runAt = .after(retryAfter)
         case .failure(let message, let decision):
             undoLogger.warning("compensation step failed", metadata: ["error": "\(message)", "attempt": "\(current.attempt + 1)"])
             commit.historyError = message
