@@ -115,7 +115,8 @@ struct APIGuardTests {
     @Test("three failures open the circuit; calls are refused unrun; after the cooldown one probe goes, and its success closes it")
     func circuitOpensAndAProbeClosesIt() async throws {
         try await TestDatabase.with { db in
-            try await db.store.syncAPILimits([APILimit(api: "ups", rateCapacity: 1000, rateWindow: .seconds(1), failureThreshold: 3, cooldown: .milliseconds(600))])
+            // A long cooldown, ended by hand below, so a slow machine cannot outrun it.
+            try await db.store.syncAPILimits([APILimit(api: "ups", rateCapacity: 1000, rateWindow: .seconds(1), failureThreshold: 3, cooldown: .seconds(30))])
             let limiter = Self.limiter(db)
             let tally = Tally()
             try await Self.openCircuit("ups", limiter: limiter, tally: tally)
@@ -128,12 +129,12 @@ struct APIGuardTests {
                 try await limiter.perform("ups", outcome: CallOutcome.classify) { await tally.add(); return 0 }
             }
             #expect(refused?.api == "ups")
-            #expect((refused?.retryAfter ?? .zero) > .zero && (refused?.retryAfter ?? .zero) <= .milliseconds(600))
+            #expect((refused?.retryAfter ?? .zero) > .zero && (refused?.retryAfter ?? .zero) <= .seconds(30))
             #expect(await tally.count == 3)
 
             // After the cooldown: one probe goes through, a concurrent call is refused.
-            let cooledDown = try await eventually { try await Self.state(db, "ups").circuit == "half_open" }
-            #expect(cooledDown)
+            try await Self.endCooldown(db, "ups")
+            #expect(try await Self.state(db, "ups").circuit == "half_open")
             let gate = Gate()
             async let probe = limiter.perform("ups", outcome: CallOutcome.classify) { await gate.pass(); return "probe" }
             let probing = try await eventually { await gate.arrivals == 1 }
@@ -154,15 +155,34 @@ struct APIGuardTests {
         }
     }
 
-    @Test("a failed probe opens the circuit again")
-    func failedProbeReopens() async throws {
+    @Test("once a short cooldown passes by itself, a probe goes through and closes the circuit")
+    func cooldownPassesByItself() async throws {
         try await TestDatabase.with { db in
             try await db.store.syncAPILimits([APILimit(api: "ups", rateCapacity: 1000, rateWindow: .seconds(1), failureThreshold: 3, cooldown: .milliseconds(300))])
             let limiter = Self.limiter(db)
+            try await Self.openCircuit("ups", limiter: limiter, tally: Tally())
+            let probed = try await eventually {
+                do {
+                    return try await limiter.perform("ups", outcome: CallOutcome.classify) { true }
+                } catch is CircuitOpen {
+                    return false
+                }
+            }
+            #expect(probed)
+            let closed = try await Self.state(db, "ups")
+            #expect(closed.circuit == "closed")
+            #expect(closed.consecutiveFailures == 0)
+        }
+    }
+
+    @Test("a failed probe opens the circuit again")
+    func failedProbeReopens() async throws {
+        try await TestDatabase.with { db in
+            try await db.store.syncAPILimits([APILimit(api: "ups", rateCapacity: 1000, rateWindow: .seconds(1), failureThreshold: 3, cooldown: .seconds(30))])
+            let limiter = Self.limiter(db)
             let tally = Tally()
             try await Self.openCircuit("ups", limiter: limiter, tally: tally)
-            let cooledDown = try await eventually { try await Self.state(db, "ups").circuit == "half_open" }
-            #expect(cooledDown)
+            try await Self.endCooldown(db, "ups")
 
             await #expect(throws: WorkflowError.self) {
                 try await limiter.perform("ups", outcome: CallOutcome.classify) { () async throws -> Int in
@@ -277,6 +297,11 @@ struct APIGuardTests {
                 await #expect(throws: CircuitOpen.self) { try await limiter.perform("ups", outcome: CallOutcome.classify) { 1 } }
             }
         }
+    }
+
+    /// Ends an open circuit's cooldown now, as if it had passed.
+    private static func endCooldown(_ db: TestDatabase, _ api: String) async throws {
+        try await db.client.query("UPDATE api_limits SET circuit_until = now() WHERE api = \(api) AND circuit = 'open'", logger: db.logger)
     }
 
     /// Three outage-like failures in a row (the body runs each time).
