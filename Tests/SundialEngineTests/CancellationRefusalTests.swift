@@ -6,6 +6,12 @@ import SundialTestSupport
 
 @Suite("Cancellation refusal")
 struct CancellationRefusalTests {
+    /// `pack` holds its lease while it waits at the gate: a long lease keeps a stalled, loaded
+    /// machine from losing it (a re-claim would see the cancel while still in `pack`).
+    static func longLease(_ configuration: inout WorkerConfiguration) {
+        configuration.leaseDuration = .seconds(60)
+    }
+
     @Test("a cancel in a state that refuses it throws cancelRefused and changes nothing")
     func refusedByTheClient() async throws {
         try await TestDatabase.with { db in
@@ -42,7 +48,7 @@ struct CancellationRefusalTests {
         try await TestDatabase.with { db in
             let tag = "race-next"
             let started = try await db.workflows.start(RefusalProbe.self, key: tag, input: .init(tag: tag))
-            try await db.withWorker { _ in
+            try await db.withWorker(Self.longLease) { _ in
                 // `pack` (cancellable) is running and holds at its gate.
                 let packing = try await eventually { try await db.world.events(for: tag) == ["packing"] }
                 #expect(packing)
@@ -72,7 +78,7 @@ struct CancellationRefusalTests {
         try await TestDatabase.with { db in
             let tag = "race-await"
             let started = try await db.workflows.start(RefusalProbe.self, key: tag, input: .init(tag: tag, shippedThen: "await"))
-            try await db.withWorker { _ in
+            try await db.withWorker(Self.longLease) { _ in
                 let packing = try await eventually { try await db.world.events(for: tag) == ["packing"] }
                 #expect(packing)
                 try await db.workflows.cancel(started.id, reason: "too slow", actor: "support")
@@ -105,7 +111,7 @@ struct CancellationRefusalTests {
             let tag = "race-sleep-into"
             let nap = 1500
             let started = try await db.workflows.start(RefusalProbe.self, key: tag, input: .init(tag: tag, packThen: "sleep", sleepMilliseconds: nap))
-            let gateOpened = try await db.withWorker { _ in
+            let gateOpened = try await db.withWorker(Self.longLease) { _ in
                 let packing = try await eventually { try await db.world.events(for: tag) == ["packing"] }
                 #expect(packing)
                 try await db.workflows.cancel(started.id, reason: "customer changed their mind", actor: "support")
@@ -131,7 +137,7 @@ struct CancellationRefusalTests {
             let tag = "race-sleep-in"
             let nap = 1500
             let started = try await db.workflows.start(RefusalProbe.self, key: tag, input: .init(tag: tag, shippedThen: "sleep", sleepMilliseconds: nap))
-            try await db.withWorker { _ in
+            try await db.withWorker(Self.longLease) { _ in
                 let packing = try await eventually { try await db.world.events(for: tag) == ["packing"] }
                 #expect(packing)
                 try await db.workflows.cancel(started.id, reason: "customer changed their mind", actor: "support")
