@@ -96,6 +96,9 @@ enum StepExecutor {
         }
     }
 
+    /// The time limit of one undo attempt.
+    static let undoTimeout = Duration.seconds(60)
+
     static func undo<W: Workflow>(_ workflow: W, _ request: UndoRequest) async -> UndoResult {
         let policy = workflow.compensationRetry
         let decoded: (UndoEntry<W.Compensation>, W.Context)
@@ -108,7 +111,7 @@ enum StepExecutor {
         let step = UndoStep(workflowID: request.workflowID, position: request.position, attempt: request.attempt,
                             logger: request.logger)
         do {
-            let messages = try await withTimeLimit(.seconds(60)) {
+            let messages = try await withTimeLimit(undoTimeout) {
                 try await workflow.compensate(decoded.0.action, decoded.1, step)
                 return step.registeredMessages
             }

@@ -19,6 +19,8 @@ public struct WorkflowDefinition: Sendable {
     let runUndo: @Sendable (_ request: UndoRequest) async -> UndoResult
     /// The retry policy for a state name (unknown names get the standard policy).
     let retryPolicy: @Sendable (_ state: String) -> RetryPolicy
+    /// The time limit of a state's handler (unknown names get the default 60 s).
+    let stepTimeout: @Sendable (_ state: String) -> Duration
     let compensationRetry: RetryPolicy
     /// Why a cancel is refused in a state with a stored context; nil allows it.
     public let cancellationRefusal: @Sendable (_ state: String, _ context: String) -> String?
@@ -32,6 +34,7 @@ public struct WorkflowDefinition: Sendable {
         runStep = { request in await StepExecutor.run(workflow, request) }
         runUndo = { request in await StepExecutor.undo(workflow, request) }
         retryPolicy = { state in W.State(rawValue: state).map { workflow.policy(for: $0).retry } ?? .standard }
+        stepTimeout = { state in W.State(rawValue: state).map { workflow.policy(for: $0).timeout } ?? .seconds(60) }
         compensationRetry = workflow.compensationRetry
         cancellationRefusal = { state, context in StepExecutor.cancellationRefusal(workflow, state: state, context: context) }
     }

@@ -16,6 +16,9 @@ struct WorkflowRunner: Sendable {
     let isDraining: @Sendable () -> Bool
     /// Told about a future run time this worker committed, so it wakes for it.
     let noteTimer: @Sendable (Date) -> Void
+    /// Told, before each step, how long the step and its commit may take at most; the heartbeat
+    /// stops extending the lease of a step that overruns it (see `Worker`).
+    let noteStepBudget: @Sendable (UUID, Duration) -> Void
 
     /// How a drive ended: the workflow left this worker's hands (committed, released or
     /// fenced), or the step was cancelled by the drain deadline and its lease is still held.
@@ -40,6 +43,8 @@ struct WorkflowRunner: Sendable {
         while true {
             logger[metadataKey: "state"] = "\(current.state)"
             logger[metadataKey: "visit"] = "\(current.visit)"
+            let stepLimit = current.status == .compensating ? StepExecutor.undoTimeout : definition.stepTimeout(current.state)
+            noteStepBudget(current.id, stepLimit + configuration.stepOverrunGrace)
             let started = ContinuousClock.now
             let commit = await plan(current, definition: definition, logger: logger)
             if Task.isCancelled {
