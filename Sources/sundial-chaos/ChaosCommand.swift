@@ -222,13 +222,20 @@ struct ChaosCommand: AsyncParsableCommand {
         return token
     }
 
+    /// Runs `command` with bash and waits for bash itself to exit (`waitpid`): Foundation's
+    /// `Process` keeps reporting it running while a daemon it started (the restarted postmaster)
+    /// holds an inherited descriptor.
     static func shell(_ command: String) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
-        try process.run()
-        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        guard process.terminationStatus == 0 else { throw ChaosFailure("'\(command)' exited \(process.terminationStatus)") }
+        var pid: pid_t = 0
+        let arguments = ["/bin/bash", "-c", command]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ)
+        guard spawned == 0 else { throw ChaosFailure("could not run '\(command)': error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        let exitCode = (status >> 8) & 0xff
+        guard status & 0x7f == 0, exitCode == 0 else { throw ChaosFailure("'\(command)' exited \(exitCode)") }
     }
 }
 
