@@ -116,12 +116,13 @@ struct BatchHarness: Sendable {
     /// "the order workflow" (invoice in QuickBooks, id in the outcome); the next `mismatched`
     /// have an invoice of 1.00 under their document number but none in the outcome; the rest
     /// have none. Returns the order workflows' ids by order id.
-    func completeOrders(_ count: Int, invoiced: Int = 0, mismatched: Int = 0, prefix: String = "B") async throws -> [String: UUID] {
+    func completeOrders(_ count: Int, invoiced: Int = 0, mismatched: Int = 0, prefix: String = "B", longNames: Bool = false) async throws -> [String: UUID] {
         try await db.withWorker { _ in
             var ids: [String: UUID] = [:]
             for n in 0..<count {
                 let orderID = "\(prefix)-\(n)-\(UUID().uuidString.prefix(4))"
                 var outcome = sampleOutcome(orderID)
+                if longNames { outcome.customer.name = String(repeating: "Ada, \"the\" Customer ", count: 250) }
                 if n < invoiced + mismatched {
                     let amount = n < invoiced ? outcome.total.value - outcome.taxAmount.value : Decimal(1)
                     let invoice = try await accounting.createInvoice(

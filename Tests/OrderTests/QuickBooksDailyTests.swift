@@ -146,6 +146,45 @@ struct QuickBooksDailyTests {
         }
     }
 
+    @Test("a connection dropped mid-upload is retried: the file arrives whole, once, with no temporary file left")
+    func droppedConnectionRetries() async throws {
+        let ssh = try TestSSHServer.fromEnvironment()
+        let proxy = try DroppingProxy(targetPort: ssh.port, dropAfter: 24_000)
+        defer { proxy.close() }
+        // The host key pinned as a known_hosts line (what SUNDIAL_SFTP_HOST_KEY takes), built from
+        // the server's public key file: it must give the fingerprint ssh-keygen prints.
+        let publicKey = URL(fileURLWithPath: ssh.key).deletingLastPathComponent().appendingPathComponent("host_ed25519.pub")
+        let line = "[127.0.0.1]:\(ssh.port) " + (try String(contentsOf: publicKey, encoding: .utf8))
+        let pinned = try #require(KnownHostsEntry(line)).fingerprint
+        #expect(pinned == ssh.hostKey)
+        try await BatchHarness.with(sftp: { ssh, folder in
+            SFTPConfiguration(host: "127.0.0.1", port: proxy.port, username: ssh.user, authentication: .privateKey(path: ssh.key),
+                              hostKeyFingerprint: pinned, directory: folder, timeout: .seconds(5))
+        }) { h in
+            // Long names make a CSV of ~60 KB, so the cut comes after the handshake, mid-write.
+            _ = try await h.completeOrders(12, longNames: true)
+            let date = h.calendar.businessDate(of: Date())
+            let id = try await h.db.withWorker { _ in
+                let id = try await h.startBatch(date: date)
+                _ = try await h.db.settled(id, timeout: .seconds(60))
+                return id
+            }
+            let snapshot = try await h.db.store.workflow(id)
+            #expect(snapshot.status == .completed, "\(snapshot.state) \(snapshot.lastError ?? "")")
+            let events = try await h.db.store.history(id).map(\.event)
+            #expect(events.contains("retry"), "\(events)")
+            // The cut came while the temporary file was being written (after handshake and login).
+            let errors = try await h.db.store.history(id).compactMap(\.error)
+            #expect(errors.contains { $0.hasPrefix("SFTP: write") && $0.contains(".part") }, "\(errors)")
+            #expect(proxy.accepted >= 2)
+            let name = "sales-summary-\(date)-run1.csv"
+            #expect(try h.files() == [name])
+            let report = try await h.report(id)
+            let size = try FileManager.default.attributesOfItem(atPath: "\(h.folder)/\(name)")[.size] as? Int
+            #expect(size == report.fileBytes && report.fileBytes > 24_000)
+        }
+    }
+
     @Test("the deadline check reports a missed deadline with the stuck run's id, and a met one")
     func deadlineCheck() async throws {
         try await BatchHarness.with { h in
