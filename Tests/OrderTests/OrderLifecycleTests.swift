@@ -106,6 +106,27 @@ struct OrderLifecycleTests {
         }
     }
 
+    @Test("an asynchronous payment waits for Stripe's webhook (signal `payment`), then ships")
+    func asynchronousPayment() async throws {
+        var settings = OrderHarness.testSettings()
+        settings.paymentConfirmationTimeout = .seconds(600)
+        try await OrderHarness.with(settings: settings) { h in
+            try await h.db.withWorker { _ in
+                let id = try await h.submit(sampleOrder(card: "pm_card_processing"))
+                try await h.waitFor(id, state: .confirmPayment, status: .waiting)
+                #expect(try await h.context(id).paymentStatus == "processing")
+                try await Task.sleep(for: .milliseconds(1200))  // the sandbox confirms after 1 s
+                let intent = try #require(try await h.context(id).paymentIntentID)
+                try await h.client.signal(id, name: "payment", signalID: "evt_test_1",
+                                          payload: ["type": "payment_intent.amount_capturable_updated", "payment_intent_id": intent])
+                try await h.waitFor(id, state: .track, status: .waiting)
+                let context = try await h.context(id)
+                #expect(context.paymentChecks == 1)
+                #expect(h.count(.stripe, .paymentCaptured) == 1)
+            }
+        }
+    }
+
     @Test("duplicate and out-of-order tracking updates never move the parcel backwards")
     func duplicateAndOutOfOrderTracking() async throws {
         try await OrderHarness.with { h in
@@ -168,6 +189,25 @@ struct OrderLifecycleTests {
                 let snapshot = try await h.snapshot(late)
                 #expect(!snapshot.cancelRequested)
                 #expect(h.count(.stripe, .refundCreated) == 1)
+            }
+        }
+    }
+
+    @Test("a cancel while the carrier's circuit is open waits out the cooldown, then voids the label")
+    func cancelWhileCircuitOpen() async throws {
+        try await OrderHarness.with { h in
+            try await h.db.withWorker { _ in
+                let id = try await h.submit(sampleOrder())
+                try await h.waitFor(id, state: .track, status: .waiting)
+                try await h.db.client.query("""
+                    UPDATE api_limits SET circuit = 'open', circuit_until = now() + interval '2 seconds' WHERE api = 'fedex'
+                    """, logger: h.db.logger)
+                try await h.client.cancel(id, reason: "customer changed their mind", actor: "support:amy")
+                let done = try await h.db.settled(id, timeout: .seconds(30))
+                #expect(done.status == .cancelled)
+                #expect(h.count(.fedex, .labelVoided) == 1)
+                let retries = try await h.store.history(id).filter { $0.event == "undo-retry" }
+                #expect((1...3).contains(retries.count), "the undo should back off for the cooldown, not spin: \(retries.count) retries")
             }
         }
     }

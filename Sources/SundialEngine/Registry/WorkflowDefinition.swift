@@ -86,6 +86,9 @@ struct StepTransition: Sendable {
     let messages: [OutboxMessage]
     let children: [ChildStart]
     let tags: [WorkflowTag]
+    /// The state the workflow goes on to (next, after a sleep, after a wait) refuses a cancel:
+    /// a cancel requested while the handler ran is dropped with the commit, not acted on.
+    let refusesCancel: Bool
 }
 
 struct UndoRequest: Sendable {
@@ -101,4 +104,6 @@ enum UndoResult: Sendable {
     /// The undo succeeded; `messages` go to the outbox with its commit.
     case done(messages: [OutboxMessage])
     case failure(message: String, decision: RetryDecision)
+    /// A shared API limit was full (``CapacityWait``): sleep and try again, no attempt spent.
+    case capacityWait(message: String, retryAfter: Duration)
 }
