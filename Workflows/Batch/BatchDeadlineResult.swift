@@ -4,6 +4,7 @@ import Sundial
 /// What a deadline check found: whether the batch of the date completed by its deadline, and
 /// the runs it saw (id, status, state), so an operator goes straight to the stuck one.
 public struct BatchDeadlineResult: Codable, Sendable, Equatable {
+    /// One run of the date as the check saw it.
     public struct Run: Codable, Sendable, Equatable {
         public var id: UUID
         public var status: String

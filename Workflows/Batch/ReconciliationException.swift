@@ -4,6 +4,7 @@ import Foundation
 /// Exists as the row of the exception report (INT-010 "exception report for mismatches"),
 /// stored in the batch run's output and printed as JSON or CSV.
 public struct ReconciliationException: Codable, Sendable, Equatable {
+    /// Why the order needs a look, as finance filters the report by it.
     public enum Reason: String, Codable, Sendable, CaseIterable {
         /// No invoice in QuickBooks carries the order's document number.
         case missingInvoice = "missing_invoice"
