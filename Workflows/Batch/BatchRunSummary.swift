@@ -15,6 +15,7 @@ public struct BatchRunSummary: Codable, Sendable, Equatable {
     public var reason: String?
     public var actor: String?
     public var previousRunIDs: [UUID]
+    /// The file the run uploaded (nil until the run completed).
     public var fileName: String?
     public var invoicesCreated: Int?
     public var exceptions: Int?
@@ -41,7 +42,7 @@ public struct BatchRunSummary: Codable, Sendable, Equatable {
         reason = input.reason
         actor = input.actor
         previousRunIDs = input.previousRunIDs
-        fileName = report?.fileName ?? (record.status == "completed" ? nil : SalesSummaryRow.fileName(businessDate: input.businessDate, runNumber: input.runNumber))
+        fileName = report?.fileName  // known once the run completed; a failed upload left none
         invoicesCreated = report?.invoicesCreated
         exceptions = report?.exceptions.count
         lastError = record.lastError
