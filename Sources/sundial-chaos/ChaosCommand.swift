@@ -124,14 +124,23 @@ struct ChaosCommand: AsyncParsableCommand {
                         round += 1
                     }
                 }
-                // The chaos: worker kills, one PostgreSQL restart.
+                // The chaos: worker kills, a worker frozen past its leases now and then (a paused
+                // VM that wakes up and commits late), one PostgreSQL restart.
                 group.addTask {
                     var restarted = options.postgresRestart.isEmpty
+                    var tick = 0
                     while !done.isSet {
                         try? await Task.sleep(for: .milliseconds(options.killEveryMs))
                         if done.isSet { break }
-                        try await fleet.killAndRestart(Int.random(in: 0..<options.workers))
-                        await tally.killed()
+                        tick += 1
+                        let victim = Int.random(in: 0..<options.workers)
+                        if tick % 4 == 0 {
+                            await fleet.freeze(victim, for: .seconds(8))
+                            await tally.froze()
+                        } else {
+                            try await fleet.killAndRestart(victim)
+                            await tally.killed()
+                        }
                         if !restarted, await tally.accepted.count >= options.orders / 3 {
                             restarted = true
                             report("restarting PostgreSQL")
@@ -165,7 +174,7 @@ struct ChaosCommand: AsyncParsableCommand {
             \(await tally.duplicatesSame) same-body and \(await tally.duplicatesDifferent) different-body duplicates, \
             \(await tally.cancelsAccepted) cancels before pickup and \(await tally.cancelsRefused) after, \
             \(await tally.webhookReplays) webhook replays and \(await tally.webhooksReordered) reorderings, \
-            \(await tally.kills) worker kills, \(await tally.postgresRestarts) PostgreSQL restart(s), broken on purpose: \(options.breakGuarantee.rawValue)
+            \(await tally.kills) worker kills, \(await tally.freezes) worker freezes past their leases, \(await tally.postgresRestarts) PostgreSQL restart(s), broken on purpose: \(options.breakGuarantee.rawValue)
             """
         print("\n" + summary + "\n")
         print(ChaosInvariants.table(checks))
@@ -190,8 +199,8 @@ struct ChaosCommand: AsyncParsableCommand {
         }
     }
 
-    /// Waits until every order was accepted and every workflow stopped moving on its own (ended,
-    /// or parked for an operator), printing a progress line.
+    /// Waits until every order was accepted, every workflow stopped moving on its own (ended, or
+    /// parked for an operator) and the outbox has nothing left to try, printing a progress line.
     private static func waitUntilSettled(store: WorkflowStore, tally: ChaosTally, expected: Int, timeout: Duration,
                                          started: ContinuousClock.Instant) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
@@ -202,8 +211,9 @@ struct ChaosCommand: AsyncParsableCommand {
             let active = [WorkflowStatus.runnable, .sleeping, .waiting, .compensating].reduce(0) { $0 + (counts[$1] ?? 0) }
             let parked = (try? await store.snapshots(type: "order").filter { $0.status == .waiting && $0.waitSignal == "resume" }.count) ?? 0
             let line = counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " ")
-            report("accepted \(accepted)/\(expected), workflows: \(line) (\(ContinuousClock.now - started))")
-            if accepted + (await tally.contractViolations.count) >= expected, active - parked == 0 { return true }
+            let pending = ((try? await store.outboxSummary(topic: "order-status"))?.byStatus["pending"]) ?? 0
+            report("accepted \(accepted)/\(expected), workflows: \(line), webhooks pending: \(pending) (\(ContinuousClock.now - started))")
+            if accepted + (await tally.contractViolations.count) >= expected, active - parked == 0, pending == 0 { return true }
         }
         return false
     }

@@ -72,6 +72,11 @@ final class ChaosFleet: @unchecked Sendable {
         try workers[index].start()
     }
 
+    /// Freezes worker `index` past its leases, then thaws it.
+    func freeze(_ index: Int, for duration: Duration) async {
+        await workers[index].freeze(for: duration)
+    }
+
     /// SIGKILLs every process at once, from a signal handler.
     func killAllNow() {
         for process in [sandbox, server] + workers { process.signalKill() }

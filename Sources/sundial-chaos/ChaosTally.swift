@@ -17,6 +17,7 @@ actor ChaosTally {
     private(set) var webhookReplays = 0
     private(set) var webhooksReordered = 0
     private(set) var kills = 0
+    private(set) var freezes = 0
     private(set) var postgresRestarts = 0
     /// Answers that break the API's contract: the reason of each.
     private(set) var contractViolations: [String] = []
@@ -30,6 +31,7 @@ actor ChaosTally {
     func replayed(_ count: Int) { webhookReplays += count }
     func reordered() { webhooksReordered += 1 }
     func killed() { kills += 1 }
+    func froze() { freezes += 1 }
     func restartedPostgres() { postgresRestarts += 1 }
     func violation(_ reason: String) { contractViolations.append(reason) }
 

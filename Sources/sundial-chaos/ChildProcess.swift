@@ -53,6 +53,15 @@ final class ChildProcess: @unchecked Sendable {
         if process.isRunning { await kill() }
     }
 
+    /// Freezes the process (SIGSTOP) for `duration`, then lets it go on (SIGCONT): a paused VM
+    /// whose leases run out while it sleeps, and which then tries to commit.
+    func freeze(for duration: Duration) async {
+        guard let process = lock.withLock({ self.process }), process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGSTOP)
+        try? await Task.sleep(for: duration)
+        Foundation.kill(process.processIdentifier, SIGCONT)
+    }
+
     /// Sends SIGKILL without waiting.
     func signalKill() {
         if let process = lock.withLock({ self.process }), process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
