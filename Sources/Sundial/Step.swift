@@ -29,6 +29,7 @@ public final class Step<W: Workflow> {
     public let logger: Logger
     /// The clock handlers should read instead of `Date()`, so tests can fix time.
     public let clock: any WorkflowClock
+    private let leaseCheck: (@Sendable () async throws -> Void)?
 
     /// Compensations registered during this attempt, in registration order.
     public private(set) var registeredUndos: [W.Compensation] = []
@@ -41,7 +42,8 @@ public final class Step<W: Workflow> {
 
     public init(
         workflowID: UUID, businessKey: String, state: W.State, visit: Int, attempt: Int,
-        signal: ReceivedSignal?, timedOut: Bool, previousError: String?, logger: Logger, clock: any WorkflowClock
+        signal: ReceivedSignal?, timedOut: Bool, previousError: String?, logger: Logger, clock: any WorkflowClock,
+        leaseCheck: (@Sendable () async throws -> Void)? = nil
     ) {
         self.workflowID = workflowID
         self.businessKey = businessKey
@@ -54,6 +56,14 @@ public final class Step<W: Workflow> {
         self.previousError = previousError
         self.logger = logger
         self.clock = clock
+        self.leaseCheck = leaseCheck
+    }
+
+    /// Throws ``LeaseLost`` unless this worker still holds the workflow's lease (one database
+    /// round trip). Call it right before an effect that must not come from a stale run, such as
+    /// voiding a label that may be another run's kept one.
+    public func ensureLeaseHeld() async throws {
+        try await leaseCheck?()
     }
 
     /// Registers the undo of an effect this handler just caused. On failure or cancel, the

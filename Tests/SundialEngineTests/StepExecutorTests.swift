@@ -27,7 +27,8 @@ struct StepExecutorTests {
 
     private func request(_ state: String, context: String) -> StepRequest {
         StepRequest(workflowID: UUID(), businessKey: "k", state: state, context: context, visit: 1, attempt: 1, signal: nil,
-                    timedOut: false, previousError: nil, logger: Logger(label: "t"), clock: SystemClock())
+                    timedOut: false, previousError: nil, logger: Logger(label: "t"), clock: SystemClock(),
+                    leaseCheck: {}, isLeaseLost: { false })
     }
 
     @Test("an Equatable context left unchanged is not re-encoded or rewritten; a changed one is")

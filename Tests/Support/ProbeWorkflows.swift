@@ -296,7 +296,7 @@ public enum Probes {
             EffectProbe(world: world), FiveSteps(), FlakyProbe(), SagaProbe(world: world), SignalProbe(),
             TimerProbe(), SlowProbe(), ParentProbe(), CancelProbe(world: world), RefusalProbe(world: world),
             CapacityProbe(world: world), CapacityUndoProbe(world: world), UndoNoticeProbe(), TagProbe(),
-            ResumeProbe(world: world), HangProbe(world: world),
+            ResumeProbe(world: world), HangProbe(world: world), LateEffectProbe(world: world),
         ])
     }
 }

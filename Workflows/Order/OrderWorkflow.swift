@@ -159,6 +159,9 @@ public struct OrderWorkflow: Workflow {
             // under this reference: void it before buying, so only one label is ever kept.
             let reference = CustomerReference.derive(fromIdempotencyKey: purchaseKey)
             for stray in try await carrier.labels(withReference: reference) where stray.status != .cancelled {
+                // A stale run (this worker paused past its lease) must not void the label the
+                // run that took over kept.
+                try await step.ensureLeaseHeld()
                 step.logger.notice("voiding a label an earlier attempt bought", metadata: ["tracking_number": "\(stray.trackingNumber)"])
                 try await carrier.voidLabel(trackingNumber: stray.trackingNumber)
             }

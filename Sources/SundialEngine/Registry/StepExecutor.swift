@@ -40,12 +40,13 @@ enum StepExecutor {
         let step = Step<W>(
             workflowID: request.workflowID, businessKey: request.businessKey, state: state, visit: request.visit,
             attempt: request.attempt, signal: request.signal, timedOut: request.timedOut,
-            previousError: request.previousError, logger: request.logger, clock: request.clock)
+            previousError: request.previousError, logger: request.logger, clock: request.clock,
+            leaseCheck: request.leaseCheck)
 
         let outcome: (transition: W.Next, context: W.Context, undos: [W.Compensation], messages: [OutboxMessage],
                       children: [ChildStart], tags: [WorkflowTag])
         do {
-            outcome = try await withTimeLimit(policy.timeout) {
+            outcome = try await withTimeLimit(policy.timeout, abandonWhen: request.isLeaseLost) {
                 var working = context
                 let transition = try await workflow.run(state, &working, step)
                 return (transition, working, step.registeredUndos, step.registeredMessages, step.registeredChildren,
@@ -150,14 +151,22 @@ struct StepTimedOut: Error, CustomStringConvertible {
     var description: String { "the handler did not finish within \(limit)" }
 }
 
-/// Runs `body`, cancelling it when `limit` passes first.
-func withTimeLimit<T: Sendable>(_ limit: Duration, _ body: sending @escaping () async throws -> T) async throws -> T {
+/// Runs `body`, cancelling it when `limit` passes first, or (checked every 100 ms) as soon as
+/// `abandonWhen` holds, then throwing ``LeaseLost``.
+func withTimeLimit<T: Sendable>(
+    _ limit: Duration, abandonWhen: @escaping @Sendable () -> Bool = { false },
+    _ body: sending @escaping () async throws -> T
+) async throws -> T {
     // `body` was handed over (`sending`) and runs exactly once, in the child task.
     let transferred = TransferredClosure(body)
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await transferred.closure() }
         group.addTask {
-            try await Task.sleep(for: limit)
+            let deadline = ContinuousClock.now + limit
+            while ContinuousClock.now < deadline {
+                if abandonWhen() { throw LeaseLost() }
+                try await Task.sleep(for: min(.milliseconds(100), deadline - ContinuousClock.now))
+            }
             return nil
         }
         defer { group.cancelAll() }

@@ -58,6 +58,10 @@ struct StepRequest: Sendable {
     let previousError: String?
     let logger: Logger
     let clock: any WorkflowClock
+    /// Throws ``LeaseLost`` when the lease is no longer this worker's (a database check).
+    let leaseCheck: @Sendable () async throws -> Void
+    /// True once the worker learnt (from its heartbeat) that the lease was lost.
+    let isLeaseLost: @Sendable () -> Bool
 }
 
 /// What one forward step came to.

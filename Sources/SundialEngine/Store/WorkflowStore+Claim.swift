@@ -91,6 +91,14 @@ extension WorkflowStore {
         return lost
     }
 
+    /// Whether the lease claimed with `token` is still this one (primary key).
+    func leaseHeld(id: UUID, token: Int64) async throws -> Bool {
+        counters.other.add(1, ordering: .relaxed)
+        let rows = try await client.query("SELECT fencing_token = \(token) FROM workflows WHERE id = \(id)", logger: logger)
+        for try await held in rows.decode(Bool.self) { return held }
+        return false
+    }
+
     /// Gives leases back so another worker can run the workflows at once (drain, shutdown).
     func releaseLeases(worker: String, ids: [UUID], tokens: [Int64]) async throws {
         guard !ids.isEmpty else { return }

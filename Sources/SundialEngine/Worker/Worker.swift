@@ -22,6 +22,8 @@ public final class Worker: Service, Sendable {
         var inFlight: [UUID: Int64] = [:]
         /// When each running workflow's current step (with its commit) must have ended.
         var stepDeadlines: [UUID: ContinuousClock.Instant] = [:]
+        /// Running workflows whose lease another worker took: their steps are stopped.
+        var lostLeases: Set<UUID> = []
         var draining = false
         var nextTimer: Date?
     }
@@ -85,7 +87,8 @@ public final class Worker: Service, Sendable {
             noteTimer: { [weak self] date in self?.noteTimer(date) },
             noteStepBudget: { [weak self] id, budget in
                 self?.shared.withLock { $0.stepDeadlines[id] = ContinuousClock.now + budget }
-            })
+            },
+            isLeaseLost: { [weak self] id in self?.shared.withLock { $0.lostLeases.contains(id) } ?? true })
         let definitions = self.definitions
         var failures = 0
         var lastClaim = ContinuousClock.now - .seconds(1)
@@ -142,6 +145,7 @@ public final class Worker: Service, Sendable {
         shared.withLock { state in
             state.inFlight.removeValue(forKey: id)
             state.stepDeadlines.removeValue(forKey: id)
+            state.lostLeases.remove(id)
         }
         wake.poke()
     }
@@ -263,8 +267,9 @@ public final class Worker: Service, Sendable {
                     let lost = try await store.extendLeases(
                         worker: configuration.workerID, ids: Array(held.keys), tokens: Array(held.values),
                         lease: configuration.leaseDuration)
+                    if !lost.isEmpty { shared.withLock { $0.lostLeases.formUnion(lost) } }
                     for id in lost {
-                        logger.warning("lease lost to another worker; this worker's commit for it will be refused",
+                        logger.warning("lease lost to another worker; its running step is stopped and its commit will be refused",
                                        metadata: ["workflow_id": "\(id.uuidString.lowercased())"])
                     }
                 }

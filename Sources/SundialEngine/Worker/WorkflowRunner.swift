@@ -19,6 +19,8 @@ struct WorkflowRunner: Sendable {
     /// Told, before each step, how long the step and its commit may take at most; the heartbeat
     /// stops extending the lease of a step that overruns it (see `Worker`).
     let noteStepBudget: @Sendable (UUID, Duration) -> Void
+    /// True once the heartbeat found that another worker took this workflow's lease.
+    let isLeaseLost: @Sendable (UUID) -> Bool
 
     /// How a drive ended: the workflow left this worker's hands (committed, released or
     /// fenced), or the step was cancelled by the drain deadline and its lease is still held.
@@ -186,7 +188,11 @@ struct WorkflowRunner: Sendable {
         let result = await definition.runStep(StepRequest(
             workflowID: current.id, businessKey: current.businessKey, state: runState, context: current.context,
             visit: current.visit, attempt: current.attempt + 1, signal: signal, timedOut: timedOut,
-            previousError: current.lastError, logger: stepLogger, clock: configuration.clock))
+            previousError: current.lastError, logger: stepLogger, clock: configuration.clock,
+            leaseCheck: { [store] in
+                guard try await store.leaseHeld(id: current.id, token: current.fencingToken) else { throw LeaseLost() }
+            },
+            isLeaseLost: { [isLeaseLost] in isLeaseLost(current.id) }))
 
         var commit = base(current, event: "transition")
         commit.fromState = runState
