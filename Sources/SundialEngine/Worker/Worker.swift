@@ -22,6 +22,8 @@ public final class Worker: Service, Sendable {
         var inFlight: [UUID: Int64] = [:]
         var draining = false
         var nextTimer: Date?
+        /// Types an operator paused (`paused_types`), refreshed at each heartbeat.
+        var paused: Set<String> = []
     }
 
     private let shared = Mutex(Shared())
@@ -50,6 +52,7 @@ public final class Worker: Service, Sendable {
             "concurrency": "\(configuration.concurrency)",
             "definitions": "\(registry.all.map(\.key).joined(separator: ","))",
         ])
+        await refreshPausedTypes()
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.listenForWakeups() }
@@ -80,8 +83,9 @@ public final class Worker: Service, Sendable {
         let runner = WorkflowRunner(
             store: store, registry: registry, configuration: configuration, logger: logger,
             isDraining: { [weak self] in self?.isDraining ?? true },
-            noteTimer: { [weak self] date in self?.noteTimer(date) })
-        let definitions = self.definitions
+            noteTimer: { [weak self] date in self?.noteTimer(date) },
+            isPaused: { [weak self] type in self?.shared.withLock { $0.paused.contains(type) } ?? false })
+        let allDefinitions = self.definitions
         var failures = 0
         var lastClaim = ContinuousClock.now - .seconds(1)
         // Busy workers gather freed slots for this long so that one claim serves a batch.
@@ -100,7 +104,10 @@ public final class Worker: Service, Sendable {
                     continue
                 }
                 var wantMore = false
-                if free > 0 {
+                // Paused types are left out of the claim; the statement itself is unchanged.
+                let paused = shared.withLock { $0.paused }
+                let definitions = paused.isEmpty ? allDefinitions : allDefinitions.filter { !paused.contains($0.type) }
+                if free > 0 && !definitions.isEmpty {
                     lastClaim = ContinuousClock.now
                     let limit = min(free, configuration.claimBatch)
                     do {
@@ -220,6 +227,23 @@ public final class Worker: Service, Sendable {
 
     // MARK: Heartbeat
 
+    /// Reads the paused types; on failure keeps the set it had (a pause is not lost to a blip).
+    private func refreshPausedTypes() async {
+        do {
+            let paused = Set(try await store.pausedTypes().map(\.type))
+            let changed = shared.withLock { state -> Bool in
+                defer { state.paused = paused }
+                return state.paused != paused
+            }
+            if changed {
+                logger.info("paused workflow types changed; claiming accordingly", metadata: ["paused": "\(paused.sorted().joined(separator: ","))"])
+                wake.poke()
+            }
+        } catch {
+            logger.warning("could not read paused workflow types", metadata: ["error": "\(ErrorDescription.describe(error))"])
+        }
+    }
+
     private func heartbeatLoop() async {
         let host = ProcessInfo.processInfo.hostName
         let pid = Int(ProcessInfo.processInfo.processIdentifier)
@@ -240,6 +264,7 @@ public final class Worker: Service, Sendable {
                 try await store.recordWorkerHeartbeat(
                     id: configuration.workerID, host: host, pid: pid, concurrency: configuration.concurrency,
                     definitions: keys)
+                await refreshPausedTypes()
                 if beats % 20 == 0 {
                     for unknown in try await store.dueWithUnknownDefinitions(definitions) {
                         logger.warning("due workflows of a definition this worker does not run are left alone", metadata: [

@@ -16,6 +16,9 @@ struct WorkflowRunner: Sendable {
     let isDraining: @Sendable () -> Bool
     /// Told about a future run time this worker committed, so it wakes for it.
     let noteTimer: @Sendable (Date) -> Void
+    /// True for a type an operator paused: its step finishes, then the lease is released
+    /// instead of kept, so the workflow goes on only once the type is resumed.
+    var isPaused: @Sendable (String) -> Bool = { _ in false }
 
     /// How a drive ended: the workflow left this worker's hands (committed, released or
     /// fenced), or the step was cancelled by the drain deadline and its lease is still held.
@@ -49,6 +52,7 @@ struct WorkflowRunner: Sendable {
                 return .abandoned
             }
             var timed = commit
+            if case .keepLease = timed.runAt, isPaused(current.type) { timed.runAt = .now }
             if timed.durationMilliseconds == nil, timed.event != nil {
                 timed.durationMilliseconds = (ContinuousClock.now - started).seconds * 1000
             }
