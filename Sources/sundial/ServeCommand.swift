@@ -7,6 +7,7 @@ import Prometheus
 import ServiceLifecycle
 import SundialEngine
 import SundialHTTP
+import Workflows
 
 /// `sundial serve`: the HTTP server (health, metrics, order intake, webhooks), until SIGTERM or
 /// SIGINT.
@@ -47,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = WorkflowStore(client: client, database: environment.database, logger: logger)
         let workflows = WorkflowClient(store: store, registry: Definitions.registry)
         let server = SundialServer(host: host, port: port, client: client, store: store, registry: registry, logger: logger,
-                                   workflows: workflows, intake: intake)
+                                   workflows: workflows, intake: intake, schedules: SunStyleWorkflows.schedules)
         let application = server.makeApplication { bound in
             logger.info("serving", metadata: ["address": "http://\(host):\(bound)", "health": "/health/ready", "metrics": "/metrics",
                                               "intake": "\(intake.summary)"])
