@@ -23,6 +23,8 @@ enum TextTable {
 enum CLIActor {
     static var name: String {
         let environment = ProcessInfo.processInfo.environment
-        return "cli:" + (environment["USER"] ?? environment["LOGNAME"] ?? String(getuid()))
+        if let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty { return "cli:" + user }
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return "cli:" + String(cString: name) }
+        return "cli:uid-\(getuid())"
     }
 }
