@@ -5,6 +5,12 @@ import Testing
 
 @Suite("Admin API")
 struct AdminAPITests {
+    /// A cursor token as the server would encode `text` (to forge out-of-range ones).
+    static func cursorToken(_ text: String) -> String {
+        Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
     /// Path parameters that exist in no database: every documented operation must still be
     /// routed (answer anything but the router's own 404/405).
     static func concrete(_ path: String) -> String {
@@ -116,7 +122,8 @@ struct AdminAPITests {
             #expect((byKey.object["workflows"] as? [[String: Any]])?.first?["business_key"] as? String == "SO-L3")
 
             for bad in ["colour=red", "cursor=abc", "cursor=\(UUID())", "created_from=yesterday", "status=sleepy", "limit=0", "limit=5000",
-                        "type=a&type=b", "updated_to=2026-13-01T00:00:00Z"] {
+                        "type=a&type=b", "updated_to=2026-13-01T00:00:00Z", "type=%00", "business_key=a%0Ab",
+                        "cursor=" + Self.cursorToken("c1:9223372036854775807:\(UUID())"), "cursor=" + Self.cursorToken("c1:-5:\(UUID())")] {
                 let answer = try await h.send(.get, "/admin/v1/workflows?\(bad)", token: token, contentType: nil)
                 #expect(answer.status == .badRequest && answer.errorCode == "invalid_query" && answer.isJSON, "\(bad): \(answer.text)")
             }
@@ -254,6 +261,12 @@ struct AdminAPITests {
                     let answer = try await h.send(.post, route, token: admin, contentType: contentType, body: body)
                     #expect(answer.status == expected && answer.isJSON && answer.errorCode != nil, "\(route) \(contentType): \(answer.status) \(answer.text)")
                 }
+            }
+            // U+0000, which Postgres text and jsonb refuse, is a 422 rather than a 500.
+            for (route, body) in [(w + "/cancel", #"{"reason":"a\u0000b"}"#), (w + "/signal", #"{"name":"n","signal_id":"s","payload":{"k":"\u0000"}}"#),
+                                  (w + "/resume", #"{"reason":"\u0000"}"#)] {
+                let answer = try await h.send(.post, route, token: admin, json: body)
+                #expect(answer.status == .unprocessableContent && answer.isJSON, "\(route): \(answer.text)")
             }
             for route in routes.filter({ $0.hasPrefix(w) }) {
                 let bad = route.replacingOccurrences(of: id.uuidString.lowercased(), with: "12345")

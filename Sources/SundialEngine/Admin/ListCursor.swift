@@ -32,7 +32,9 @@ public struct ListCursor: Sendable, Equatable {
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { throw bad }
         let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "c1", let micros = Int64(parts[1]), micros >= 0, !parts[2].isEmpty else { throw bad }
+        // Up to the year 9999, so the timestamp a cursor becomes is always valid in Postgres.
+        guard parts.count == 3, parts[0] == "c1", let micros = Int64(parts[1]), (0...253_402_300_799_999_999).contains(micros),
+              !parts[2].isEmpty else { throw bad }
         return ListCursor(micros: micros, key: String(parts[2]))
     }
 

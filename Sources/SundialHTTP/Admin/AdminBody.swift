@@ -37,6 +37,9 @@ enum AdminBody {
                 problems[name] = "must be 1 to 500 characters"
             }
         }
+        for name in members.keys.sorted() + free.sorted() where problems[name] == nil {
+            if let member = document[name], AdminText.containsNUL(member) { problems[name] = "must not contain the character U+0000" }
+        }
         guard problems.isEmpty else { throw APIError.unprocessable("invalid_body", OrderRoutes.summary(problems), fields: problems) }
         return document
     }

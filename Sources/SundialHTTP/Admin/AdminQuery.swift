@@ -31,6 +31,10 @@ struct AdminQuery {
             problems[name] = "must be 1 to \(max) characters"
             return nil
         }
+        guard !AdminText.hasControlCharacters(value) else {
+            problems[name] = "must not contain control characters"
+            return nil
+        }
         return value
     }
 

@@ -35,7 +35,9 @@ extension AdminRoutes {
 
     private static func typeName(_ context: BasicRequestContext) throws -> String {
         let type = context.parameters.get("type") ?? ""
-        guard !type.isEmpty, type.count <= 200 else { throw APIError.badRequest("invalid_type", "a type name is 1 to 200 characters") }
+        guard !type.isEmpty, type.count <= 200, !AdminText.hasControlCharacters(type) else {
+            throw APIError.badRequest("invalid_type", "a type name is 1 to 200 characters without control characters")
+        }
         return type
     }
 
@@ -73,6 +75,9 @@ extension AdminRoutes {
     func steerSchedule(_ request: Request, _ context: BasicRequestContext, _ principal: AdminPrincipal?,
                        _ action: ScheduleAction) async throws -> Response {
         let name = context.parameters.get("name") ?? ""
+        guard !name.isEmpty, name.count <= 200, !AdminText.hasControlCharacters(name) else {
+            throw APIError.badRequest("invalid_name", "a schedule name is 1 to 200 characters without control characters")
+        }
         _ = try await AdminBody.read(request, [:])
         let actions = Self.actions(workflows, principal)
         var body: [String: Any] = ["schedule": name, "action": action.rawValue, "outcome": "ok"]
