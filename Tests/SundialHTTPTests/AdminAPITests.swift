@@ -230,6 +230,15 @@ struct AdminAPITests {
                 && ($0["detail"] as? String)?.contains(OrderProbe.refusal) == true && $0["reason"] as? String == "customer asked" })
             #expect(entries.contains { $0["action"] as? String == "workflow.rerun" && $0["outcome"] as? String == "ok"
                 && $0["target"] as? String == "workflow:\(a.uuidString.lowercased())" })
+            // A workflow action that took wrote its audit row in its own statement: same transaction, same now().
+            for (action, event) in [("workflow.rerun", "rerun"), ("workflow.cancel", "cancel-requested"), ("workflow.resume", "resumed"),
+                                    ("workflow.retry", "retry-now")] {
+                let together = try await h.count("""
+                    SELECT 1 FROM audit_log a JOIN workflow_history w ON w.created_at = a.at AND w.event = '\(event)'
+                    WHERE a.action = '\(action)' AND a.outcome = 'ok'
+                    """)
+                #expect(together == 1, "\(action)")
+            }
             let fleet = try await h.send(.get, "/admin/v1/audit?actor=root&limit=100", token: admin, contentType: nil)
             #expect((fleet.object["entries"] as? [[String: Any]])?.count == 6)
             let paged = try await h.send(.get, "/admin/v1/audit?limit=10", token: admin, contentType: nil)

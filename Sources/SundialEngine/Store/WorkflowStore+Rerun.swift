@@ -7,7 +7,7 @@ extension WorkflowStore {
     /// The old row is locked while the next number is taken (index `workflows_by_rerun_of`), so
     /// two reruns never share a key. History rows on both runs name the actor and reason.
     /// Refused (``StoreError/invalidStatus``) while the old run is active.
-    func rerun(workflowID: UUID, state: String, reason: String, actor: String) async throws -> UUID {
+    func rerun(workflowID: UUID, state: String, reason: String, actor: String, audit: AuditNote? = nil) async throws -> UUID {
         let newID = UUID()
         let note = "rerun of \(workflowID.uuidString.lowercased()) from \(state): \(reason)"
         let rows = try await client.query("""
@@ -29,6 +29,10 @@ extension WorkflowStore {
                 SELECT old.id, old.visit, 'rerun', old.state, \(state),
                        'rerun as ' || (SELECT id::text FROM inserted) || ': ' || \(reason), \(actor)
                 FROM old WHERE EXISTS (SELECT 1 FROM inserted)
+            ), audited AS (
+                INSERT INTO audit_log (actor, action, target, reason, outcome, detail)
+                SELECT \(audit?.actor)::text, \(audit?.action)::text, \(audit?.target)::text, \(audit?.reason)::text, 'ok', 'new run ' || inserted.id::text || ' from ' || \(state)::text
+                FROM inserted WHERE \(audit?.actor)::text IS NOT NULL
             ), notified AS (
                 SELECT pg_notify(\(wakeupChannel), '') FROM inserted
             )

@@ -6,7 +6,7 @@ extension WorkflowStore {
     /// (runnable, waiting or compensating, not leased, `attempt > 0`, `run_at` in the future):
     /// it becomes due now. Anything else is refused with ``StoreError/invalidStatus``. One
     /// statement, served by the primary key.
-    func retryNow(workflowID: UUID, reason: String, actor: String) async throws {
+    func retryNow(workflowID: UUID, reason: String, actor: String, audit: AuditNote? = nil) async throws {
         let rows = try await client.query("""
             WITH target AS (
                 SELECT id, status, attempt, lease_owner, run_at > now() AS later FROM workflows WHERE id = \(workflowID) FOR UPDATE
@@ -19,6 +19,10 @@ extension WorkflowStore {
             ), history AS (
                 INSERT INTO workflow_history (workflow_id, visit, event, from_state, to_state, attempt, error, worker_id)
                 SELECT id, visit, 'retry-now', state, state, attempt, \(reason), \(actor) FROM updated
+            ), audited AS (
+                INSERT INTO audit_log (actor, action, target, reason, outcome, detail)
+                SELECT \(audit?.actor)::text, \(audit?.action)::text, \(audit?.target)::text, \(audit?.reason)::text, 'ok', \(audit?.detail)::text
+                FROM updated WHERE \(audit?.actor)::text IS NOT NULL
             ), notified AS (
                 SELECT pg_notify(\(wakeupChannel), '') FROM updated
             )
