@@ -58,15 +58,21 @@ struct WorkflowsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a workflow and its history as JSON.")
+        static let configuration = CommandConfiguration(abstract: "Show a workflow, its pending signals, why it is not running, and its history, as JSON.")
         @OptionGroup var common: CommonOptions
         @Argument(help: "Workflow id.") var id: String
 
         func run() async throws {
             let id = try parseID(id)
-            struct Shown: Encodable { let workflow: WorkflowSnapshot; let history: [HistoryEntry] }
+            struct Shown: Encodable {
+                let workflow: WorkflowSnapshot
+                let pendingSignals: [PendingSignal]
+                let explanation: WorkflowExplanation
+                let history: [HistoryEntry]
+            }
             let shown = try await withClient(common) { client in
-                Shown(workflow: try await client.workflow(id), history: try await client.history(id))
+                Shown(workflow: try await client.workflow(id), pendingSignals: try await client.store.pendingSignals(id),
+                      explanation: try await client.explain(id), history: try await client.history(id))
             }
             try printJSON(shown)
         }
