@@ -25,6 +25,10 @@ struct AdminAPITests {
             #expect(answer.status == .ok && answer.isJSON)
             let spec = try OpenAPIValidator(answer.text)
             #expect(spec.document["openapi"] as? String == "3.1.0")
+            // The validator does catch a departure from the documented shape.
+            #expect(!spec.problems(method: "GET", path: "/admin/v1/workflows", status: 200, body: ["workflows": "nope"]).isEmpty)
+            #expect(!spec.problems(method: "GET", path: "/admin/v1/workflows", status: 200,
+                                   body: ["workflows": [["id": 1]], "next_cursor": NSNull()]).isEmpty)
             let served = Set(h.adminOperations.map { "\($0.method) \($0.path)" })
             #expect(served == spec.operations, "served only: \(served.subtracting(spec.operations)); documented only: \(spec.operations.subtracting(served))")
             let admin = try await h.adminToken(.admin)
@@ -108,6 +112,7 @@ struct AdminAPITests {
             while true {
                 let page = try await h.send(.get, uri, token: token, contentType: nil)
                 #expect(page.status == .ok)
+                try await h.expectDocumented(page, "GET", "/admin/v1/workflows")
                 let rows = page.object["workflows"] as? [[String: Any]] ?? []
                 seen += rows.compactMap { $0["id"] as? String }
                 pages += 1
@@ -138,6 +143,7 @@ struct AdminAPITests {
             _ = try await h.workflows.signal(id, name: "early", signalID: "e-1", payloadJSON: #"{"n":1}"#)
             let detail = try await h.send(.get, "/admin/v1/workflows/\(id.uuidString.lowercased())", token: token, contentType: nil)
             #expect(detail.status == .ok)
+            try await h.expectDocumented(detail, "GET", "/admin/v1/workflows/{id}")
             let workflow = detail.object["workflow"] as? [String: Any] ?? [:]
             #expect(workflow["id"] as? String == id.uuidString.lowercased())
             #expect((workflow["input"] as? [String: Any])?["order_id"] as? String == "SO-D1")
@@ -150,6 +156,7 @@ struct AdminAPITests {
             try await h.setWorkflow(id, "status = 'waiting', wait_signal = 'payment', run_at = now() + interval '1 hour'")
             let waiting = try await h.send(.get, "/admin/v1/workflows/\(id.uuidString.lowercased())/explain", token: token, contentType: nil)
             #expect(waiting.object["reason"] as? String == "awaiting_signal" && waiting.object["signal"] as? String == "payment")
+            try await h.expectDocumented(waiting, "GET", "/admin/v1/workflows/{id}/explain")
 
             let badID = try await h.send(.get, "/admin/v1/workflows/not-a-uuid", token: token, contentType: nil)
             #expect(badID.status == .badRequest && badID.errorCode == "invalid_id")
@@ -174,6 +181,7 @@ struct AdminAPITests {
             // resume: only failed, compensation_failed or parked for an operator.
             let notFailed = try await post(w + "/resume", "{}")
             #expect(notFailed.status == .conflict && notFailed.errorCode == "precondition_failed" && notFailed.error["reason"] != nil)
+            try await h.expectDocumented(notFailed, "POST", "/admin/v1/workflows/{id}/resume")
             try await h.setWorkflow(a, "status = 'failed', run_at = NULL, last_error = 'boom'")
             #expect(try await post(w + "/resume", #"{"reason":"fixed"}"#).status == .ok)
             #expect(try await h.workflows.workflow(a).status == .runnable)
@@ -186,12 +194,14 @@ struct AdminAPITests {
             // signal: accepted, then a duplicate.
             let signal = try await post(w + "/signal", #"{"name":"payment","signal_id":"p-1","payload":{"status":"succeeded"}}"#)
             #expect(signal.status == .ok && signal.object["delivery"] as? String == "accepted")
+            try await h.expectDocumented(signal, "POST", "/admin/v1/workflows/{id}/signal")
             #expect(try await post(w + "/signal", #"{"name":"payment","signal_id":"p-1"}"#).object["delivery"] as? String == "duplicate")
 
             // cancel: the workflow's own refusal is a 409 with its reason; reason is required.
             let shipped = try await h.startOrder("shipped-1")
             let refused = try await post("/workflows/\(shipped.uuidString.lowercased())/cancel", #"{"reason":"customer asked"}"#)
             #expect(refused.status == .conflict && refused.errorCode == "cancel_refused" && refused.error["reason"] as? String == OrderProbe.refusal)
+            try await h.expectDocumented(refused, "POST", "/admin/v1/workflows/{id}/cancel")
             #expect(try await post(w + "/cancel", "{}").status == .unprocessableContent)
             #expect(try await post(w + "/cancel", #"{"reason":"customer asked"}"#).status == .accepted)
 
@@ -204,6 +214,7 @@ struct AdminAPITests {
             #expect(try await post(w + "/rerun", #"{"state":"nowhere","reason":"again"}"#).status == .unprocessableContent)
             let rerun = try await post(w + "/rerun", #"{"state":"track","reason":"label reprinted"}"#)
             #expect(rerun.status == .created && rerun.object["business_key"] as? String == "SO-A1#rerun-1")
+            try await h.expectDocumented(rerun, "POST", "/admin/v1/workflows/{id}/rerun")
             let newID = try #require((rerun.object["new_workflow_id"] as? String).flatMap(UUID.init(uuidString:)))
             let created = try await h.workflows.workflow(newID)
             let original = try await h.workflows.workflow(a)
@@ -214,6 +225,7 @@ struct AdminAPITests {
             #expect(try await post("/types/order/pause", "{}", token: admin).status == .conflict)
             let types = try await h.send(.get, "/admin/v1/types", token: admin, contentType: nil)
             #expect((types.object["types"] as? [[String: Any]])?.first { $0["type"] as? String == "order" }?["paused"] as? Bool == true)
+            try await h.expectDocumented(types, "GET", "/admin/v1/types")
             #expect(try await post("/types/order/resume", "{}", token: admin).status == .ok)
             #expect(try await post("/types/order/resume", "{}", token: admin).status == .conflict)
 
@@ -225,6 +237,7 @@ struct AdminAPITests {
             // Audit: one row per mutating call (the 400 for a bad outbox id never reached an action).
             let audit = try await h.send(.get, "/admin/v1/audit?actor=ops-anna&limit=100", token: admin, contentType: nil)
             let entries = audit.object["entries"] as? [[String: Any]] ?? []
+            try await h.expectDocumented(audit, "GET", "/admin/v1/audit")
             #expect(entries.count == 14, "\(entries.map { "\($0["action"]!) \($0["outcome"]!)" })")
             #expect(entries.contains { $0["action"] as? String == "workflow.cancel" && $0["outcome"] as? String == "refused"
                 && ($0["detail"] as? String)?.contains(OrderProbe.refusal) == true && $0["reason"] as? String == "customer asked" })

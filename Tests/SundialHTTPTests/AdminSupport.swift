@@ -35,3 +35,16 @@ extension IntakeHarness {
 extension IntakeHarness.Answer {
     var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:] }
 }
+
+extension IntakeHarness {
+    /// Records an issue for every way `answer` departs from what the served OpenAPI document
+    /// says `method path` answers with its status.
+    func expectDocumented(_ answer: Answer, _ method: String, _ path: String,
+                          sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let document = try await send(.get, "/admin/v1/openapi.json", contentType: nil)
+        let spec = try OpenAPIValidator(document.text)
+        let body = try JSONSerialization.jsonObject(with: Data(answer.text.utf8))
+        let problems = spec.problems(method: method, path: path, status: answer.status.code, body: body)
+        #expect(problems.isEmpty, "\(method) \(path) \(answer.status.code): \(problems)", sourceLocation: sourceLocation)
+    }
+}
