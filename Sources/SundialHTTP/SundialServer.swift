@@ -6,6 +6,7 @@ import Prometheus
 import ServiceLifecycle
 import Sundial
 import SundialEngine
+import Workflows
 
 /// The HTTP surface of Sundial (`sundial serve`): health and metrics, the order intake API
 /// (INT-001), the Stripe and carrier webhooks, and the admin API (`/admin/v1`). One
@@ -24,11 +25,15 @@ public struct SundialServer: Sendable {
     let intake: IntakeConfiguration
     /// The schedules this build declares (the admin API's "trigger now" starts them).
     let schedules: [ScheduleDeclaration]
+    /// The store's calendar, for the batch deadline gauge.
+    let storeCalendar: StoreCalendar
 
     public init(host: String, port: Int, client: PostgresClient, store: WorkflowStore,
                 registry: PrometheusCollectorRegistry, logger: Logger,
                 workflows: WorkflowClient? = nil, intake: IntakeConfiguration = IntakeConfiguration(),
+                storeCalendar: StoreCalendar = try! StoreCalendar(),
                 schedules: [ScheduleDeclaration] = []) {
+        self.storeCalendar = storeCalendar
         self.host = host
         self.port = port
         self.client = client
@@ -53,7 +58,8 @@ public struct SundialServer: Sendable {
         let router = Router()
         router.add(middleware: RequestOutcomeMiddleware(logger: logger))
         HealthRoutes(client: client, schema: store.database.schema, logger: logger).register(on: router)
-        MetricsRoute(registry: registry, store: store, logger: logger).register(on: router)
+        MetricsRoute(registry: registry, store: store, logger: logger, deadlineJobs: SunStyleWorkflows.deadlineJobs,
+                     storeCalendar: storeCalendar).register(on: router)
         for path: RouterPath in ["/health/live", "/health/ready", "/metrics"] { router.refuseOtherMethods(path, allowed: [.get]) }
         if let workflows {
             OrderRoutes(workflows: workflows, authentication: intake.authentication, logger: logger).register(on: router)

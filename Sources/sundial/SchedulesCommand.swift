@@ -59,9 +59,16 @@ struct SchedulesCommand: AsyncParsableCommand {
         @Argument(help: "Schedule name.") var name: String
 
         func run() async throws {
+            let zone = EnvironmentReader().string("SUNDIAL_STORE_TIME_ZONE") ?? StoreCalendar.defaultTimeZone
+            let declarations: [ScheduleDeclaration]
+            do {
+                declarations = try SunStyleWorkflows.schedules(storeTimeZone: zone)
+            } catch {
+                throw CLIError(message: "SUNDIAL_STORE_TIME_ZONE: '\(zone)' is not a known IANA time zone")
+            }
             let name = self.name
             let id = try await WorkflowsCommand.withClient(common) { client in
-                try await AdminActions(workflows: client, actor: CLIActor.name).triggerSchedule(name, declarations: SunStyleWorkflows.schedules)
+                try await AdminActions(workflows: client, actor: CLIActor.name).triggerSchedule(name, declarations: declarations)
             }
             print("started \(id.uuidString.lowercased())")
         }

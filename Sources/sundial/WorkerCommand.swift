@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Sundial
 import SundialEngine
 import SundialWiring
 import Workflows
@@ -40,12 +41,19 @@ struct WorkerCommand: AsyncParsableCommand {
             SignedWebhookTransport(url: $0.url, secret: $0.secret, topics: ["order-status"], httpClient: http)
         }
         let integrations: OrderIntegrations?
+        let batch: BatchIntegrations
+        let schedules: [ScheduleDeclaration]
         let apiLimits: [APILimit]
         do {
             integrations = try OrderIntegrations.fromEnvironment()
+            batch = try BatchIntegrations.fromEnvironment()
+            schedules = try batch.schedules()
             apiLimits = try APILimit.configured()
         } catch let error as ConfigurationError {
             throw ValidationError("configuration: \(error)")
+        }
+        if batch.sftp == nil {
+            logger.warning("no SFTP import folder configured (SUNDIAL_SFTP_HOST …): the nightly batch's upload step will fail")
         }
         if integrations == nil {
             logger.warning("no outside APIs configured (SUNDIAL_SANDBOX_URL or SUNDIAL_STRIPE_SECRET_KEY …): order workflows will fail their first step")
@@ -53,10 +61,11 @@ struct WorkerCommand: AsyncParsableCommand {
         do {
             try await WorkerHost.run(
                 environment: environment, worker: workerConfiguration, logger: logger, retention: retention,
-                outboxTransport: transport, schedules: SunStyleWorkflows.schedules, apiLimits: apiLimits,
-                makeRegistry: { apiGuard in
-                    let services = integrations?.orderServices(httpClient: http, apiGuard: apiGuard, logger: logger) ?? .unavailable
-                    return WorkflowRegistry(SunStyleWorkflows.all(order: services))
+                outboxTransport: transport, schedules: schedules, apiLimits: apiLimits,
+                makeWorkflows: { engine in
+                    let services = integrations?.orderServices(httpClient: http, apiGuard: engine.apiGuard, logger: logger)
+                    let batchServices = batch.batchServices(records: engine.records, accounting: services?.accounting, logger: logger)
+                    return WorkflowRegistry(SunStyleWorkflows.all(order: services ?? .unavailable, batch: batchServices))
                 })
         } catch {
             try? await http.shutdown()

@@ -37,9 +37,11 @@ struct CommitTransitionStatement: PostgresPreparedStatement {
                     WHEN {keep_lease_ms}::float8 IS NOT NULL AND run_at > now() + {keep_lease_ms}::float8 * interval '0.5 millisecond'
                         THEN run_at
                     WHEN {keep_lease_ms}::float8 IS NOT NULL THEN now() + {keep_lease_ms}::float8 * interval '1 millisecond'
-                    -- A pending cancel makes the row due now, unless it is already being carried
-                    -- out (compensating): then an undo's backoff must hold.
-                    WHEN {active}::bool AND cancel_requested AND {status}::text <> 'compensating' THEN now()
+                    -- A pending cancel makes the row due now, unless this commit drops it (the
+                    -- workflow refuses it now) or it is already being carried out (compensating:
+                    -- an undo's backoff must hold).
+                    WHEN {active}::bool AND cancel_requested AND {cancel_flag}::bool IS NOT false
+                         AND {status}::text <> 'compensating' THEN now()
                     WHEN {wait_signal}::text IS NOT NULL AND (
                             signal_seq <> {seen_signal_seq}::int8
                             OR EXISTS (SELECT 1 FROM workflow_signals s
