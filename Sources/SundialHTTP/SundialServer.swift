@@ -4,11 +4,12 @@ import Logging
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import Sundial
 import SundialEngine
 import Workflows
 
 /// The HTTP surface of Sundial (`sundial serve`): health and metrics, the order intake API
-/// (INT-001) and the Stripe and carrier webhooks; the admin API joins it when it lands. One
+/// (INT-001), the Stripe and carrier webhooks, and the admin API (`/admin/v1`). One
 /// Hummingbird application, run in a ServiceGroup with its Postgres client. Every answer that is
 /// not a success is JSON (`{"error": {...}}`), unknown routes and wrong methods included.
 public struct SundialServer: Sendable {
@@ -22,13 +23,16 @@ public struct SundialServer: Sendable {
     /// and metrics.
     let workflows: WorkflowClient?
     let intake: IntakeConfiguration
+    /// The schedules this build declares (the admin API's "trigger now" starts them).
+    let schedules: [ScheduleDeclaration]
     /// The store's calendar, for the batch deadline gauge.
     let storeCalendar: StoreCalendar
 
     public init(host: String, port: Int, client: PostgresClient, store: WorkflowStore,
                 registry: PrometheusCollectorRegistry, logger: Logger,
                 workflows: WorkflowClient? = nil, intake: IntakeConfiguration = IntakeConfiguration(),
-                storeCalendar: StoreCalendar = try! StoreCalendar()) {
+                storeCalendar: StoreCalendar = try! StoreCalendar(),
+                schedules: [ScheduleDeclaration] = []) {
         self.storeCalendar = storeCalendar
         self.host = host
         self.port = port
@@ -38,7 +42,16 @@ public struct SundialServer: Sendable {
         self.logger = logger
         self.workflows = workflows
         self.intake = intake
+        self.schedules = schedules
     }
+
+    /// The admin API (served when `workflows` is given).
+    var admin: AdminRoutes? {
+        workflows.map { AdminRoutes(workflows: $0, schedules: schedules, logger: logger) }
+    }
+
+    /// Every admin operation served, as (method, path template), for the OpenAPI contract test.
+    public var adminOperations: [(method: String, path: String)] { admin?.served ?? [] }
 
     /// The routes, also used by tests with HummingbirdTesting.
     public func makeRouter() -> Router<BasicRequestContext> {
@@ -53,6 +66,7 @@ public struct SundialServer: Sendable {
             StripeWebhookRoute(signature: intake.stripe, workflows: workflows, logger: logger).register(on: router)
             CarrierWebhookRoute(signatures: intake.carriers, workflows: workflows, logger: logger).register(on: router)
         }
+        admin?.register(on: router)
         return router
     }
 

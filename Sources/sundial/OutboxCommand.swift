@@ -29,8 +29,9 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = self.id
-            let replayed = try await WorkflowsCommand.withClient(common) { client in try await client.store.replayOutbox(id: id) }
-            guard replayed else { throw CLIError(message: "no parked outbox message \(id)") }
+            try await WorkflowsCommand.withClient(common) { client in
+                try await AdminActions(workflows: client, actor: CLIActor.name).replayOutbox(id)
+            }
             print("replayed \(id)")
         }
     }

@@ -19,9 +19,9 @@ struct SchedulesCommand: AsyncParsableCommand {
         func run() async throws {
             let rows = try await WorkflowsCommand.withClient(common) { client in try await client.store.schedules() }
             if json { return try WorkflowsCommand.printJSON(rows) }
-            for row in rows {
-                print("\(row.name)  \(row.enabled ? "enabled" : "PAUSED")  \"\(row.cron)\" \(row.timeZone)  starts \(row.workflowType)  next \(row.nextFireAt.map { "\($0)" } ?? "-")  last slot \(row.lastSlot.map { "\($0)" } ?? "-")")
-            }
+            TextTable.print(["NAME", "STATE", "CRON", "TIME ZONE", "STARTS", "NEXT FIRE", "LAST SLOT"], rows.map {
+                [$0.name, $0.enabled ? "enabled" : "PAUSED", $0.cron, $0.timeZone, $0.workflowType, TextTable.time($0.nextFireAt), TextTable.time($0.lastSlot)]
+            })
         }
     }
 
@@ -32,8 +32,8 @@ struct SchedulesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let name = self.name
-            guard try await WorkflowsCommand.withClient(common, { client in try await client.store.pauseSchedule(name) }) else {
-                throw CLIError(message: "no schedule named '\(name)'")
+            try await WorkflowsCommand.withClient(common) { client in
+                try await AdminActions(workflows: client, actor: CLIActor.name).pauseSchedule(name)
             }
             print("paused \(name)")
         }
@@ -46,8 +46,8 @@ struct SchedulesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let name = self.name
-            guard try await WorkflowsCommand.withClient(common, { client in try await client.store.resumeSchedule(name, now: Date()) }) else {
-                throw CLIError(message: "no schedule named '\(name)'")
+            try await WorkflowsCommand.withClient(common) { client in
+                try await AdminActions(workflows: client, actor: CLIActor.name).resumeSchedule(name)
             }
             print("resumed \(name)")
         }
@@ -66,11 +66,11 @@ struct SchedulesCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError(message: "SUNDIAL_STORE_TIME_ZONE: '\(zone)' is not a known IANA time zone")
             }
-            guard let declaration = declarations.first(where: { $0.name == name }) else {
-                throw CLIError(message: "no schedule named '\(name)' is declared in this build")
+            let name = self.name
+            let id = try await WorkflowsCommand.withClient(common) { client in
+                try await AdminActions(workflows: client, actor: CLIActor.name).triggerSchedule(name, declarations: declarations)
             }
-            let id = try await WorkflowsCommand.withClient(common) { client in try await client.store.triggerSchedule(declaration, now: Date()) }
-            print(id.map { "started \($0.uuidString.lowercased())" } ?? "already triggered this second")
+            print("started \(id.uuidString.lowercased())")
         }
     }
 }

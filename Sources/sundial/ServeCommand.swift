@@ -6,8 +6,8 @@ import PostgresNIO
 import Prometheus
 import ServiceLifecycle
 import SundialEngine
-import Workflows
 import SundialHTTP
+import Workflows
 
 /// `sundial serve`: the HTTP server (health, metrics, order intake, webhooks), until SIGTERM or
 /// SIGINT.
@@ -52,7 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
         let store = WorkflowStore(client: client, database: environment.database, logger: logger)
         let workflows = WorkflowClient(store: store, registry: Definitions.registry)
         let server = SundialServer(host: host, port: port, client: client, store: store, registry: registry, logger: logger,
-                                   workflows: workflows, intake: intake, storeCalendar: storeCalendar)
+                                   workflows: workflows, intake: intake, storeCalendar: storeCalendar,
+                                   schedules: (try? SunStyleWorkflows.schedules(storeTimeZone: zone)) ?? [])
         let application = server.makeApplication { bound in
             logger.info("serving", metadata: ["address": "http://\(host):\(bound)", "health": "/health/ready", "metrics": "/metrics",
                                               "intake": "\(intake.summary)"])

@@ -3,11 +3,77 @@ import Foundation
 import SundialEngine
 import SundialHTTP
 
-/// `sundial tokens mint`: a development access token for the intake API, signed HS256 with the
-/// server's shared secret, for the demo and manual testing.
+/// `sundial tokens ...`: admin API tokens (`create`, `list`, `revoke`: random `sdl_` tokens
+/// stored hashed, with a role) and `mint`, a development access token for the intake API signed
+/// HS256 with the server's shared secret.
 struct TokensCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tokens", abstract: "Development access tokens for the intake API.", subcommands: [Mint.self])
+        commandName: "tokens", abstract: "Admin API tokens, and development access tokens for the intake API.",
+        subcommands: [Create.self, List.self, Revoke.self, Mint.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an admin API token; it is printed once and stored only as its SHA-256.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "viewer, operator, finance or admin.") var role: String
+        @Option(help: "A unique name for the token (the actor in the audit trail).") var name: String
+
+        func validate() throws {
+            guard AdminRole(rawValue: role) != nil else {
+                throw ValidationError("--role: expected one of \(AdminRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard (1...100).contains(name.count), !name.hasPrefix("cli:"), name.allSatisfy({ !$0.isWhitespace }) else {
+                throw ValidationError("--name: 1 to 100 characters without spaces, not starting with cli:")
+            }
+        }
+
+        func run() async throws {
+            let role = AdminRole(rawValue: self.role)!
+            let name = self.name
+            let secret = AdminTokenSecret.generate()
+            let created = try await WorkflowsCommand.withClient(common) { client in
+                let created = try await client.store.createAdminToken(name: name, role: role, secret: secret)
+                try await client.store.recordAudit(actor: CLIActor.name, action: "token.create", target: "token:\(name)", reason: nil,
+                                                   outcome: created ? "ok" : "refused", detail: created ? "role \(role.rawValue)" : "name exists")
+                return created
+            }
+            guard created else { throw CLIError(message: "a token named '\(name)' already exists (names are never reused)") }
+            print(secret)
+            FileHandle.standardError.write(Data("token '\(name)' (\(role.rawValue)) created; it is shown only this once\n".utf8))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List admin API tokens (never their secrets).")
+        @OptionGroup var common: CommonOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let tokens = try await WorkflowsCommand.withClient(common) { client in try await client.store.adminTokens() }
+            if json { return try WorkflowsCommand.printJSON(tokens) }
+            TextTable.print(["NAME", "ROLE", "CREATED", "LAST USED", "REVOKED"], tokens.map {
+                [$0.name, $0.role.rawValue, TextTable.time($0.createdAt), TextTable.time($0.lastUsedAt), TextTable.time($0.revokedAt)]
+            })
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an admin API token by name.")
+        @OptionGroup var common: CommonOptions
+        @Argument(help: "Token name.") var name: String
+
+        func run() async throws {
+            let name = self.name
+            let revoked = try await WorkflowsCommand.withClient(common) { client in
+                let revoked = try await client.store.revokeAdminToken(name: name)
+                try await client.store.recordAudit(actor: CLIActor.name, action: "token.revoke", target: "token:\(name)", reason: nil,
+                                                   outcome: revoked ? "ok" : "refused", detail: revoked ? nil : "no live token of that name")
+                return revoked
+            }
+            guard revoked else { throw CLIError(message: "no live token named '\(name)'") }
+            print("revoked \(name)")
+        }
+    }
 
     struct Mint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

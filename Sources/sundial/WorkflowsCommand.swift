@@ -8,7 +8,7 @@ import SundialEngine
 struct WorkflowsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflows", abstract: "Start, inspect and steer workflows.",
-        subcommands: [Start.self, Show.self, List.self, Signal.self, Cancel.self, Resume.self, Stats.self])
+        subcommands: [Start.self, Show.self, List.self, Explain.self, Signal.self, Cancel.self, Resume.self, Retry.self, Rerun.self, Stats.self])
 
     /// Runs `body` with a client wired from the environment, turning refusals into clear exits.
     static func withClient<T: Sendable>(_ common: CommonOptions, _ body: @Sendable (WorkflowClient) async throws -> T) async throws -> T {
@@ -26,6 +26,8 @@ struct WorkflowsCommand: AsyncParsableCommand {
             throw CLIError(message: "invalid input: \(error)")
         } catch let error as MigrationError {
             throw CLIError(message: error.description)
+        } catch let error as AdminRefusal {
+            throw CLIError(message: error.message)
         }
     }
 
@@ -56,52 +58,123 @@ struct WorkflowsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a workflow and its history as JSON.")
+        static let configuration = CommandConfiguration(abstract: "Show a workflow, its pending signals, why it is not running, and its history, as JSON.")
         @OptionGroup var common: CommonOptions
         @Argument(help: "Workflow id.") var id: String
 
         func run() async throws {
             let id = try parseID(id)
-            struct Shown: Encodable { let workflow: WorkflowSnapshot; let history: [HistoryEntry] }
+            struct Shown: Encodable {
+                let workflow: WorkflowSnapshot
+                let pendingSignals: [PendingSignal]
+                let explanation: WorkflowExplanation
+                let history: [HistoryEntry]
+            }
             let shown = try await withClient(common) { client in
-                Shown(workflow: try await client.workflow(id), history: try await client.history(id))
+                Shown(workflow: try await client.workflow(id), pendingSignals: try await client.store.pendingSignals(id),
+                      explanation: try await client.explain(id), history: try await client.history(id))
             }
             try printJSON(shown)
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List workflows, newest first.")
+        static let configuration = CommandConfiguration(abstract: "List workflows, newest first, one page at a time.")
         @OptionGroup var common: CommonOptions
         @Option(help: "Only this workflow type.") var type: String?
         @Option(help: "Only this status (runnable, sleeping, waiting, compensating, completed, failed, compensated, compensation_failed, cancelled).")
         var status: String?
-        @Option(help: "At most this many rows (1-1000).") var limit = 50
+        @Option(help: "Only this state.") var state: String?
+        @Option(name: .customLong("key"), help: "Only this business key.") var businessKey: String?
+        @Option(name: .customLong("created-from"), help: "Created at or after (ISO 8601).") var createdFrom: String?
+        @Option(name: .customLong("created-to"), help: "Created before (ISO 8601).") var createdTo: String?
+        @Option(name: .customLong("updated-from"), help: "Updated at or after (ISO 8601).") var updatedFrom: String?
+        @Option(name: .customLong("updated-to"), help: "Updated before (ISO 8601).") var updatedTo: String?
+        @Option(help: "The next-page cursor a previous listing printed.") var cursor: String?
+        @Option(help: "At most this many rows (1-500).") var limit = 50
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            var parsedStatus: WorkflowStatus?
+            var query = WorkflowListQuery(type: type, state: state, businessKey: businessKey, limit: limit)
             if let status {
                 guard let parsed = WorkflowStatus(rawValue: status) else {
                     throw ValidationError("--status: unknown status '\(status)'; expected one of \(WorkflowStatus.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                parsedStatus = parsed
+                query.status = parsed
             }
-            guard (1...1000).contains(limit) else { throw ValidationError("--limit: expected 1 to 1000") }
-            let statusFilter = parsedStatus
-            let rows = try await withClient(common) { client in
-                try await client.store.list(type: type, status: statusFilter, limit: limit)
+            guard (1...WorkflowListQuery.maxLimit).contains(limit) else { throw ValidationError("--limit: expected 1 to 500") }
+            func date(_ text: String?, _ flag: String) throws -> Date? {
+                guard let text else { return nil }
+                guard let date = try? Date(text, strategy: .iso8601) else { throw ValidationError("--\(flag): expected an ISO 8601 time such as 2026-11-26T09:15:00Z") }
+                return date
             }
-            if json { return try printJSON(rows) }
-            print("ID                                    TYPE               KEY                    STATUS               STATE")
-            for row in rows {
-                let columns = [row.id.uuidString.lowercased(), pad(row.type, 18), pad(row.businessKey, 22), pad(row.status.rawValue, 20), row.state]
-                print(columns.joined(separator: " "))
+            query.createdFrom = try date(createdFrom, "created-from")
+            query.createdTo = try date(createdTo, "created-to")
+            query.updatedFrom = try date(updatedFrom, "updated-from")
+            query.updatedTo = try date(updatedTo, "updated-to")
+            if let cursor {
+                guard let parsed = try? ListCursor.decode(cursor), (try? parsed.workflowID()) != nil else {
+                    throw ValidationError("--cursor: not a cursor a listing printed")
+                }
+                query.after = parsed
             }
+            let filter = query
+            let page = try await withClient(common) { client in try await client.store.listWorkflows(filter) }
+            if json {
+                struct Page: Encodable { let workflows: [WorkflowListRow]; let nextCursor: String? }
+                return try printJSON(Page(workflows: page.rows, nextCursor: page.next?.token))
+            }
+            TextTable.print(["ID", "TYPE", "KEY", "STATUS", "STATE", "ATTEMPT", "NEXT RUN", "CREATED"], page.rows.map {
+                [$0.id.uuidString.lowercased(), $0.type, $0.businessKey, $0.status.rawValue, $0.state, "\($0.attempt)",
+                 TextTable.time($0.runAt), TextTable.time($0.createdAt)]
+            })
+            if let next = page.next { print("next page: --cursor \(next.token)") }
         }
+    }
 
-        private func pad(_ text: String, _ width: Int) -> String {
-            text.count >= width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
+    struct Explain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Say why a workflow is not running right now.")
+        @OptionGroup var common: CommonOptions
+        @Argument(help: "Workflow id.") var id: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let id = try parseID(id)
+            let explanation = try await withClient(common) { client in try await client.explain(id) }
+            if json { return try printJSON(explanation) }
+            print("\(explanation.reason.rawValue): \(explanation.message)")
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Skip the backoff wait of a workflow that failed an attempt.")
+        @OptionGroup var common: CommonOptions
+        @Argument(help: "Workflow id.") var id: String
+        @Option(help: "Why (recorded in the history and audit trail).") var reason: String?
+
+        func run() async throws {
+            let id = try parseID(id)
+            let reason = self.reason
+            try await withClient(common) { client in try await AdminActions(workflows: client, actor: CLIActor.name).retryNow(id, reason: reason) }
+            print("due now")
+        }
+    }
+
+    struct Rerun: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start a new run of a finished or failed workflow from a chosen state (same input, its context, key <key>#rerun-<n>).")
+        @OptionGroup var common: CommonOptions
+        @Argument(help: "Workflow id.") var id: String
+        @Option(help: "The state the new run starts at.") var state: String
+        @Option(help: "Why (required; recorded in the history and audit trail).") var reason: String
+
+        func run() async throws {
+            let id = try parseID(id)
+            let (state, reason) = (self.state, self.reason)
+            let newID = try await withClient(common) { client in
+                try await AdminActions(workflows: client, actor: CLIActor.name).rerun(id, from: state, reason: reason)
+            }
+            print("started \(newID.uuidString.lowercased())")
         }
     }
 
@@ -116,7 +189,7 @@ struct WorkflowsCommand: AsyncParsableCommand {
         func run() async throws {
             let id = try parseID(id)
             let delivery = try await withClient(common) { client in
-                try await client.signal(id, name: name, signalID: signalID, payloadJSON: payload)
+                try await AdminActions(workflows: client, actor: CLIActor.name).signal(id, name: name, signalID: signalID, payloadJSON: payload)
             }
             print(delivery.rawValue)
         }
@@ -130,7 +203,7 @@ struct WorkflowsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = try parseID(id)
-            try await withClient(common) { client in try await client.cancel(id, reason: reason, actor: "cli") }
+            try await withClient(common) { client in try await AdminActions(workflows: client, actor: CLIActor.name).cancel(id, reason: reason) }
             print("cancel requested")
         }
     }
@@ -143,7 +216,7 @@ struct WorkflowsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = try parseID(id)
-            try await withClient(common) { client in try await client.resume(id, reason: reason, actor: "cli") }
+            try await withClient(common) { client in try await AdminActions(workflows: client, actor: CLIActor.name).resume(id, reason: reason) }
             print("resumed")
         }
     }

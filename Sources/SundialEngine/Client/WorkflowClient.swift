@@ -45,27 +45,29 @@ public struct WorkflowClient: Sendable {
     }
 
     @discardableResult
-    public func signal(_ workflowID: UUID, name: String, signalID: String, payloadJSON: String) async throws -> SignalDelivery {
+    public func signal(_ workflowID: UUID, name: String, signalID: String, payloadJSON: String,
+                       audit: AuditNote? = nil) async throws -> SignalDelivery {
         guard !name.isEmpty, name.count <= 200 else { throw InputError(field: "name", "must be 1 to 200 characters") }
         guard !signalID.isEmpty, signalID.count <= 200 else { throw InputError(field: "signal_id", "must be 1 to 200 characters") }
         guard (try? JSONSerialization.jsonObject(with: Data(payloadJSON.utf8), options: [.fragmentsAllowed])) != nil else {
             throw InputError(field: "payload", "is not valid JSON")
         }
-        return try await store.sendSignal(workflowID: workflowID, signalID: signalID, name: name, payload: payloadJSON)
+        return try await store.sendSignal(workflowID: workflowID, signalID: signalID, name: name, payload: payloadJSON, audit: audit)
     }
 
     /// Cancels a workflow: registered undos run newest first, then it ends `cancelled`. Throws
     /// ``StoreError/cancelRefused(_:reason:)`` when the workflow refuses a cancel in its current
     /// state (see ``Workflow/cancellationRefusal(in:context:)``); the worker asks again before it
     /// compensates, so a workflow that moves on meanwhile is not undone either.
-    public func cancel(_ workflowID: UUID, reason: String, actor: String = "system") async throws {
+    /// `audit` is written in the cancel's own statement when it is accepted.
+    public func cancel(_ workflowID: UUID, reason: String, actor: String = "system", audit: AuditNote? = nil) async throws {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw InputError(field: "reason", "is required") }
         let snapshot = try await store.workflow(workflowID)
         if let definition = registry.definition(snapshot.type, version: snapshot.version),
            let refusal = definition.cancellationRefusal(snapshot.state, snapshot.context) {
             throw StoreError.cancelRefused(workflowID, reason: refusal)
         }
-        try await store.requestCancel(workflowID: workflowID, reason: reason, actor: actor)
+        try await store.requestCancel(workflowID: workflowID, reason: reason, actor: actor, audit: audit)
     }
 
     /// The name of the signal a workflow parked for an operator awaits (an order in
@@ -75,15 +77,16 @@ public struct WorkflowClient: Sendable {
     /// Resumes a `failed` or `compensation_failed` workflow with fresh attempts, or one parked
     /// for an operator (waiting for the ``resumeSignal`` signal) by sending it that signal with
     /// the reason and actor as payload.
-    public func resume(_ workflowID: UUID, reason: String = "resumed", actor: String = "system") async throws {
+    /// `audit` is written in the resume's own statement when it takes.
+    public func resume(_ workflowID: UUID, reason: String = "resumed", actor: String = "system", audit: AuditNote? = nil) async throws {
         let snapshot = try await store.workflow(workflowID)
         if snapshot.status == .waiting, snapshot.waitSignal == Self.resumeSignal {
             let payload = String(decoding: try JSONEncoder.sundial.encode(["reason": reason, "actor": actor]), as: UTF8.self)
             _ = try await store.sendSignal(workflowID: workflowID, signalID: "resume-\(UUID().uuidString.lowercased())",
-                                       name: Self.resumeSignal, payload: payload)
+                                       name: Self.resumeSignal, payload: payload, audit: audit)
             return
         }
-        try await store.resume(workflowID: workflowID, reason: reason, actor: actor)
+        try await store.resume(workflowID: workflowID, reason: reason, actor: actor, audit: audit)
     }
 
     /// The workflows that tagged themselves `tag` = `value` with ``Step/tag(_:_:)`` (an order and

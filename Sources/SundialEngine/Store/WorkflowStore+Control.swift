@@ -6,7 +6,7 @@ extension WorkflowStore {
     /// `cancelled`. A workflow that is not leased becomes due now; a leased one sees the
     /// request when its current step commits. Refused for finished workflows and for one that
     /// is already compensating. Served by the primary key.
-    func requestCancel(workflowID: UUID, reason: String, actor: String) async throws {
+    func requestCancel(workflowID: UUID, reason: String, actor: String, audit: AuditNote? = nil) async throws {
         let rows = try await client.query("""
             WITH target AS (
                 SELECT id, status FROM workflows WHERE id = \(workflowID) FOR UPDATE
@@ -23,6 +23,10 @@ extension WorkflowStore {
             ), history AS (
                 INSERT INTO workflow_history (workflow_id, visit, event, from_state, to_state, error, worker_id)
                 SELECT id, visit, 'cancel-requested', state, state, \(reason), \(actor) FROM updated
+            ), audited AS (
+                INSERT INTO audit_log (actor, action, target, reason, outcome, detail)
+                SELECT \(audit?.actor)::text, \(audit?.action)::text, \(audit?.target)::text, \(audit?.reason)::text, 'ok', \(audit?.detail)::text
+                FROM updated WHERE \(audit?.actor)::text IS NOT NULL
             ), notified AS (
                 SELECT pg_notify(\(wakeupChannel), '') FROM updated WHERE free
             )
@@ -41,7 +45,7 @@ extension WorkflowStore {
     /// Resumes a `failed` workflow (its current state runs again with fresh attempts) or a
     /// `compensation_failed` one (the failed undo runs again with fresh attempts).
     /// Served by the primary key.
-    func resume(workflowID: UUID, reason: String, actor: String) async throws {
+    func resume(workflowID: UUID, reason: String, actor: String, audit: AuditNote? = nil) async throws {
         let rows = try await client.query("""
             WITH target AS (
                 SELECT id, status FROM workflows WHERE id = \(workflowID) FOR UPDATE
@@ -58,6 +62,10 @@ extension WorkflowStore {
             ), history AS (
                 INSERT INTO workflow_history (workflow_id, visit, event, from_state, to_state, error, worker_id)
                 SELECT id, visit, 'resumed', state, state, \(reason), \(actor) FROM updated
+            ), audited AS (
+                INSERT INTO audit_log (actor, action, target, reason, outcome, detail)
+                SELECT \(audit?.actor)::text, \(audit?.action)::text, \(audit?.target)::text, \(audit?.reason)::text, 'ok', \(audit?.detail)::text
+                FROM updated WHERE \(audit?.actor)::text IS NOT NULL
             ), notified AS (
                 SELECT pg_notify(\(wakeupChannel), '') FROM updated
             )

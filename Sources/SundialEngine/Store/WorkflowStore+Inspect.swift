@@ -26,6 +26,10 @@ public struct WorkflowSnapshot: Sendable, Codable, Equatable {
     public let finishedAt: Date?
     /// The workflow that started this one as a child.
     public let parentID: UUID?
+    /// The run this one repeats, when an operator started it as a rerun.
+    public var rerunOf: UUID? = nil
+    /// When an await with a timeout gives up (nil otherwise).
+    public var waitDeadline: Date? = nil
 }
 
 /// One row of the durable outbox.
@@ -85,7 +89,7 @@ extension WorkflowStore {
     static let snapshotColumnList = """
         id, type, version, business_key, state, status, input::text, context::text, output::text,
         compensations::text, run_at, wait_signal, visit, attempt, last_error, lease_owner,
-        fencing_token, cancel_requested, created_at, updated_at, finished_at, parent_id
+        fencing_token, cancel_requested, created_at, updated_at, finished_at, parent_id, rerun_of, wait_deadline
         """
 
     private static func firstSnapshot(_ rows: PostgresRowSequence) async throws -> WorkflowSnapshot? {
@@ -118,7 +122,9 @@ extension WorkflowStore {
             createdAt: try r["created_at"].decode(Date.self),
             updatedAt: try r["updated_at"].decode(Date.self),
             finishedAt: try r["finished_at"].decode(Date?.self),
-            parentID: try r["parent_id"].decode(UUID?.self))
+            parentID: try r["parent_id"].decode(UUID?.self),
+            rerunOf: try r["rerun_of"].decode(UUID?.self),
+            waitDeadline: try r["wait_deadline"].decode(Date?.self))
     }
 
     /// The workflows that tagged themselves `name` = `value`, oldest first (primary key of
@@ -154,6 +160,20 @@ extension WorkflowStore {
                 createdAt: try r["created_at"].decode(Date.self)))
         }
         return entries
+    }
+
+    /// The signals in a workflow's inbox that no state consumed yet, oldest first (index
+    /// `workflow_signals_pending`).
+    public func pendingSignals(_ id: UUID) async throws -> [PendingSignal] {
+        let rows = try await client.query("""
+            SELECT signal_id, name, payload::text, received_at FROM workflow_signals
+            WHERE workflow_id = \(id) AND consumed_at IS NULL ORDER BY received_at, signal_id
+            """, logger: logger)
+        var result: [PendingSignal] = []
+        for try await (signalID, name, payload, received) in rows.decode((String, String, String, Date).self) {
+            result.append(PendingSignal(signalID: signalID, name: name, payload: payload, receivedAt: received))
+        }
+        return result
     }
 
     /// The outbox messages a workflow wrote, oldest first (index `outbox_by_workflow`).

@@ -14,7 +14,7 @@ extension WorkflowStore {
     /// name. One statement: the row lock taken here orders the delivery against a concurrent
     /// transition commit (which sees `signal_seq` move). Served by the primary keys of
     /// `workflows` and `workflow_signals`.
-    func sendSignal(workflowID: UUID, signalID: String, name: String, payload: String) async throws -> SignalDelivery {
+    func sendSignal(workflowID: UUID, signalID: String, name: String, payload: String, audit: AuditNote? = nil) async throws -> SignalDelivery {
         let rows = try await client.query("""
             WITH target AS (
                 SELECT id, status FROM workflows WHERE id = \(workflowID) FOR UPDATE
@@ -31,6 +31,10 @@ extension WorkflowStore {
                                   THEN now() ELSE w.run_at END
                 FROM inserted WHERE w.id = inserted.workflow_id
                 RETURNING w.id, w.run_at <= now() AS due
+            ), audited AS (
+                INSERT INTO audit_log (actor, action, target, reason, outcome, detail)
+                SELECT \(audit?.actor)::text, \(audit?.action)::text, \(audit?.target)::text, \(audit?.reason)::text, 'ok', \(audit?.detail)::text
+                FROM inserted WHERE \(audit?.actor)::text IS NOT NULL
             ), notified AS (
                 SELECT pg_notify(\(wakeupChannel), '') FROM woken WHERE due
             )

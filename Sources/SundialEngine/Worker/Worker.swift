@@ -26,6 +26,8 @@ public final class Worker: Service, Sendable {
         var lostLeases: Set<UUID> = []
         var draining = false
         var nextTimer: Date?
+        /// Types an operator paused (`paused_types`), refreshed at each heartbeat.
+        var paused: Set<String> = []
     }
 
     private let shared = Mutex(Shared())
@@ -54,6 +56,7 @@ public final class Worker: Service, Sendable {
             "concurrency": "\(configuration.concurrency)",
             "definitions": "\(registry.all.map(\.key).joined(separator: ","))",
         ])
+        await refreshPausedTypes()
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.listenForWakeups() }
@@ -88,8 +91,9 @@ public final class Worker: Service, Sendable {
             noteStepBudget: { [weak self] id, budget in
                 self?.shared.withLock { $0.stepDeadlines[id] = ContinuousClock.now + budget }
             },
-            isLeaseLost: { [weak self] id in self?.shared.withLock { $0.lostLeases.contains(id) } ?? true })
-        let definitions = self.definitions
+            isLeaseLost: { [weak self] id in self?.shared.withLock { $0.lostLeases.contains(id) } ?? true },
+            isPaused: { [weak self] type in self?.shared.withLock { $0.paused.contains(type) } ?? false })
+        let allDefinitions = self.definitions
         var failures = 0
         var lastClaim = ContinuousClock.now - .seconds(1)
         // Busy workers gather freed slots for this long so that one claim serves a batch.
@@ -108,7 +112,10 @@ public final class Worker: Service, Sendable {
                     continue
                 }
                 var wantMore = false
-                if free > 0 {
+                // Paused types are left out of the claim; the statement itself is unchanged.
+                let paused = shared.withLock { $0.paused }
+                let definitions = paused.isEmpty ? allDefinitions : allDefinitions.filter { !paused.contains($0.type) }
+                if free > 0 && !definitions.isEmpty {
                     lastClaim = ContinuousClock.now
                     let limit = min(free, configuration.claimBatch)
                     do {
@@ -254,6 +261,23 @@ public final class Worker: Service, Sendable {
 
     // MARK: Heartbeat
 
+    /// Reads the paused types; on failure keeps the set it had (a pause is not lost to a blip).
+    private func refreshPausedTypes() async {
+        do {
+            let paused = Set(try await store.pausedTypes().map(\.type))
+            let changed = shared.withLock { state -> Bool in
+                defer { state.paused = paused }
+                return state.paused != paused
+            }
+            if changed {
+                logger.info("paused workflow types changed; claiming accordingly", metadata: ["paused": "\(paused.sorted().joined(separator: ","))"])
+                wake.poke()
+            }
+        } catch {
+            logger.warning("could not read paused workflow types", metadata: ["error": "\(ErrorDescription.describe(error))"])
+        }
+    }
+
     private func heartbeatLoop() async {
         let host = ProcessInfo.processInfo.hostName
         let pid = Int(ProcessInfo.processInfo.processIdentifier)
@@ -276,6 +300,7 @@ public final class Worker: Service, Sendable {
                 try await store.recordWorkerHeartbeat(
                     id: configuration.workerID, host: host, pid: pid, concurrency: configuration.concurrency,
                     definitions: keys)
+                await refreshPausedTypes()
                 if beats % 20 == 0 {
                     for unknown in try await store.dueWithUnknownDefinitions(definitions) {
                         logger.warning("due workflows of a definition this worker does not run are left alone", metadata: [

@@ -21,6 +21,9 @@ struct WorkflowRunner: Sendable {
     let noteStepBudget: @Sendable (UUID, Duration) -> Void
     /// True once the heartbeat found that another worker took this workflow's lease.
     let isLeaseLost: @Sendable (UUID) -> Bool
+    /// True for a type an operator paused: its step finishes, then the lease is released
+    /// instead of kept, so the workflow goes on only once the type is resumed.
+    var isPaused: @Sendable (String) -> Bool = { _ in false }
 
     /// How a drive ended: the workflow left this worker's hands (committed, released or
     /// fenced), or the step was cancelled by the drain deadline and its lease is still held.
@@ -56,6 +59,7 @@ struct WorkflowRunner: Sendable {
                 return .abandoned
             }
             var timed = commit
+            if case .keepLease = timed.runAt, isPaused(current.type) { timed.runAt = .now }
             if timed.durationMilliseconds == nil, timed.event != nil {
                 timed.durationMilliseconds = (ContinuousClock.now - started).seconds * 1000
             }

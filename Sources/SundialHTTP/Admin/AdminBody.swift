@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Reads the JSON body of an admin action: at most 16 KiB, `application/json` (an empty body
+/// counts as `{}` so `POST .../resume` needs none), a closed object whose members are checked
+/// all at once. 400 `malformed_json`, 413, 415, or 422 `invalid_body` naming each bad member.
+enum AdminBody {
+    static let limit = 16 * 1024
+
+    static func read(_ request: Request, _ members: [String: JSONShape.Member], free: Set<String> = []) async throws -> JSONValue {
+        let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? (request.headers[.transferEncoding] != nil)
+        if !hasBody && request.headers[.contentType] == nil {
+            return try validate(.object([:]), members, free: free)
+        }
+        let data = try await JSONRequestBody.read(request, limit: limit)
+        if data.isEmpty { return try validate(.object([:]), members, free: free) }
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(data)
+        } catch {
+            throw APIError.badRequest("malformed_json", "the body is not valid JSON")
+        }
+        return try validate(document, members, free: free)
+    }
+
+    /// `free` members may hold any JSON (a signal's payload); they are taken out before the check.
+    private static func validate(_ document: JSONValue, _ members: [String: JSONShape.Member], free: Set<String>) throws -> JSONValue {
+        var checked = document
+        if case .object(var all) = document {
+            for name in free { all.removeValue(forKey: name) }
+            checked = .object(all)
+        }
+        var problems = JSONShape.object(members).check(checked).problems
+        for (name, member) in members where member.shape.isString {
+            if let text = document[name]?.stringValue, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || text.count > 500 {
+                problems[name] = "must be 1 to 500 characters"
+            }
+        }
+        for name in members.keys.sorted() + free.sorted() where problems[name] == nil {
+            if let member = document[name], AdminText.containsNUL(member) { problems[name] = "must not contain the character U+0000" }
+        }
+        guard problems.isEmpty else { throw APIError.unprocessable("invalid_body", OrderRoutes.summary(problems), fields: problems) }
+        return document
+    }
+}
+
+extension JSONShape {
+    var isString: Bool {
+        if case .string = self { return true }
+        return false
+    }
+}
