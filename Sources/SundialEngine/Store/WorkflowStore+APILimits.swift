@@ -57,8 +57,8 @@ extension WorkflowStore {
             SELECT granted, refusal, retry_after_ms, permit_taken, circuit, failing
             FROM api_acquire(\(api), \(permit), \(holder), \(Int(lease.seconds * 1000))::integer)
             """, logger: logger)
-        for try await (granted, refusal, retryAfter, permitTaken, circuit, failing)
-            in rows.decode((Bool, String?, Int, Bool, String, Bool).self) {
+        if let (granted, refusal, retryAfter, permitTaken, circuit, failing)
+            = try await first(rows.decode((Bool, String?, Int, Bool, String, Bool).self)) {
             return APIAcquisition(granted: granted, refusal: refusal, retryAfterMilliseconds: retryAfter,
                                   permitTaken: permitTaken, circuit: circuit, failing: failing)
         }

@@ -10,7 +10,7 @@ extension WorkflowStore {
             VALUES (\(name), \(role.rawValue), encode(sha256(convert_to(\(secret), 'UTF8')), 'hex'))
             ON CONFLICT (name) DO NOTHING RETURNING name
             """, logger: logger)
-        for try await _ in rows.decode(String.self) { return true }
+        if try await first(rows.decode(String.self)) != nil { return true }
         return false
     }
 
@@ -22,7 +22,7 @@ extension WorkflowStore {
             WHERE token_hash = encode(sha256(convert_to(\(secret), 'UTF8')), 'hex') AND revoked_at IS NULL
             RETURNING name, role
             """, logger: logger)
-        for try await (name, role) in rows.decode((String, String).self) {
+        if let (name, role) = try await first(rows.decode((String, String).self)) {
             guard let parsed = AdminRole(rawValue: role) else { return nil }
             return (name, parsed)
         }
@@ -34,7 +34,7 @@ extension WorkflowStore {
         let rows = try await client.query("""
             UPDATE admin_tokens SET revoked_at = now() WHERE name = \(name) AND revoked_at IS NULL RETURNING name
             """, logger: logger)
-        for try await _ in rows.decode(String.self) { return true }
+        if try await first(rows.decode(String.self)) != nil { return true }
         return false
     }
 

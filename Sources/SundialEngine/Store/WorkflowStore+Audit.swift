@@ -10,7 +10,7 @@ extension WorkflowStore {
             INSERT INTO audit_log (actor, action, target, reason, outcome, detail)
             VALUES (\(actor), \(action), \(target), \(reason), \(outcome), \(detail)) RETURNING id
             """, logger: logger)
-        for try await id in rows.decode(Int64.self) { return id }
+        if let id = try await first(rows.decode(Int64.self)) { return id }
         return 0
     }
 

@@ -32,7 +32,7 @@ extension WorkflowStore {
             )
             SELECT (SELECT status FROM target), (SELECT count(*) FROM updated)::int8, (SELECT count(*) FROM notified)::int8
             """, logger: logger)
-        for try await (status, updated, _) in rows.decode((String?, Int64, Int64).self) {
+        if let (status, updated, _) = try await first(rows.decode((String?, Int64, Int64).self)) {
             guard let status else { throw StoreError.notFound(workflowID) }
             guard updated == 1 else {
                 throw StoreError.invalidStatus(workflowID, status: status, action: "cancel", expected: "runnable, sleeping, waiting or failed")
@@ -71,7 +71,7 @@ extension WorkflowStore {
             )
             SELECT (SELECT status FROM target), (SELECT count(*) FROM updated)::int8, (SELECT count(*) FROM notified)::int8
             """, logger: logger)
-        for try await (status, updated, _) in rows.decode((String?, Int64, Int64).self) {
+        if let (status, updated, _) = try await first(rows.decode((String?, Int64, Int64).self)) {
             guard let status else { throw StoreError.notFound(workflowID) }
             guard updated == 1 else {
                 throw StoreError.invalidStatus(workflowID, status: status, action: "resume", expected: "failed or compensation_failed")

@@ -57,7 +57,7 @@ extension WorkflowStore {
             WHERE id = \(id) AND status = 'parked'
             RETURNING id
             """, logger: logger)
-        for try await _ in rows.decode(Int64.self) { return true }
+        if try await first(rows.decode(Int64.self)) != nil { return true }
         return false
     }
 

@@ -17,7 +17,7 @@ extension WorkflowStore {
             )
             SELECT count(*)::int8 FROM paused
             """, logger: logger)
-        for try await count in rows.decode(Int64.self) { return count == 1 }
+        if let count = try await first(rows.decode(Int64.self)) { return count == 1 }
         return false
     }
 
@@ -35,7 +35,7 @@ extension WorkflowStore {
             )
             SELECT count(*)::int8 FROM deleted
             """, logger: logger)
-        for try await count in rows.decode(Int64.self) { return count == 1 }
+        if let count = try await first(rows.decode(Int64.self)) { return count == 1 }
         return false
     }
 

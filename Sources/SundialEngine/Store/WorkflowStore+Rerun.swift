@@ -38,7 +38,7 @@ extension WorkflowStore {
             )
             SELECT (SELECT status FROM old), (SELECT id FROM inserted), (SELECT count(*) FROM notified)::int8
             """, logger: logger)
-        for try await (status, inserted, _) in rows.decode((String?, UUID?, Int64).self) {
+        if let (status, inserted, _) = try await first(rows.decode((String?, UUID?, Int64).self)) {
             guard let status else { throw StoreError.notFound(workflowID) }
             guard let inserted else {
                 throw StoreError.invalidStatus(workflowID, status: status, action: "rerun",

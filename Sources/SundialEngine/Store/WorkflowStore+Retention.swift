@@ -28,7 +28,7 @@ extension WorkflowStore {
             )
             SELECT count(*)::int8 FROM gone
             """, logger: logger)
-        for try await count in rows.decode(Int64.self) { return Int(count) }
+        if let count = try await first(rows.decode(Int64.self)) { return Int(count) }
         return 0
     }
 }

@@ -29,7 +29,7 @@ extension WorkflowStore {
             SELECT (SELECT status FROM target), (SELECT attempt FROM target), (SELECT lease_owner FROM target),
                    (SELECT count(*) FROM updated)::int8, (SELECT count(*) FROM notified)::int8
             """, logger: logger)
-        for try await (status, attempt, owner, updated, _) in rows.decode((String?, Int?, String?, Int64, Int64).self) {
+        if let (status, attempt, owner, updated, _) = try await first(rows.decode((String?, Int?, String?, Int64, Int64).self)) {
             guard let status else { throw StoreError.notFound(workflowID) }
             guard updated == 1 else {
                 let why = owner.map { "is leased by worker \($0)" } ?? "is \(status) with \(attempt ?? 0) failed attempts"

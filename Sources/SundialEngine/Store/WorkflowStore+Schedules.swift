@@ -130,7 +130,7 @@ extension WorkflowStore {
             )
             SELECT id FROM inserted
             """, logger: logger)
-        for try await started in rows.decode(UUID.self) { return started }
+        if let started = try await first(rows.decode(UUID.self)) { return started }
         return nil
     }
 
@@ -152,7 +152,7 @@ extension WorkflowStore {
     /// Pauses a schedule: no slot fires until it is resumed. Returns false for an unknown name.
     public func pauseSchedule(_ name: String) async throws -> Bool {
         let rows = try await client.query("UPDATE schedules SET enabled = false, updated_at = now() WHERE name = \(name) RETURNING name", logger: logger)
-        for try await _ in rows.decode(String.self) { return true }
+        if try await first(rows.decode(String.self)) != nil { return true }
         return false
     }
 

@@ -40,7 +40,7 @@ extension WorkflowStore {
             )
             SELECT (SELECT status FROM target), (SELECT count(*) FROM inserted)::int8, (SELECT count(*) FROM notified)::int8
             """, logger: logger)
-        for try await (status, inserted, _) in rows.decode((String?, Int64, Int64).self) {
+        if let (status, inserted, _) = try await first(rows.decode((String?, Int64, Int64).self)) {
             guard let status else { throw StoreError.notFound(workflowID) }
             if inserted == 1 { return .accepted }
             if let parsed = WorkflowStatus(rawValue: status), parsed.isTerminal {

@@ -27,7 +27,9 @@ extension WorkflowStore {
             let rows = try await client.execute(StartWorkflowStatement(
                 id: id, type: type, version: version, key: businessKey, state: initialState, input: input,
                 context: context, channel: wakeupChannel), logger: logger)
-            for try await (existingID, created, sameInput, status) in rows {
+            // Read to the end: the start is committed only once the statement completes, and
+            // answering after the first row could report a start that a dying connection rolled back.
+            if let (existingID, created, sameInput, status) = try await first(rows) {
                 guard sameInput else {
                     throw StoreError.conflictingInput(type: type, businessKey: businessKey, existingID: existingID)
                 }

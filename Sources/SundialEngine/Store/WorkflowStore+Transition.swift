@@ -36,8 +36,14 @@ extension WorkflowStore {
             topUndo: topUndo, undoDepth: undoDepth)
     }
 
-    /// The first element of a result sequence (the rest is drained).
+    /// The first element of a result sequence, read to its end: a write's outcome is known only
+    /// once its statement completed (returning on the first row could report a write that a
+    /// dying connection then rolled back).
     func first<S: AsyncSequence>(_ sequence: S) async throws -> S.Element? {
+        try await Self.first(sequence)
+    }
+
+    static func first<S: AsyncSequence>(_ sequence: S) async throws -> S.Element? {
         var result: S.Element?
         for try await element in sequence where result == nil { result = element }
         return result
