@@ -33,10 +33,27 @@ public enum WorkerHost {
         apiLimits: [APILimit],
         makeRegistry: (any APIGuard) throws -> WorkflowRegistry
     ) async throws {
+        try await run(environment: environment, worker: configuration, logger: logger, counters: counters,
+                      retention: retentionConfiguration, outboxTransport: outboxTransport, schedules: schedules,
+                      apiLimits: apiLimits, makeWorkflows: { services in try makeRegistry(services.apiGuard) })
+    }
+
+    /// Runs a worker whose workflows receive the engine's ``WorkerServices``: the fleet's API
+    /// guard and the history feed and cursors of the scheduled syncs.
+    public static func run(
+        environment: EngineEnvironment, worker configuration: WorkerConfiguration, logger: Logger,
+        counters: StoreCounters = StoreCounters(),
+        retention retentionConfiguration: RetentionConfiguration = RetentionConfiguration(),
+        outboxTransport: (any OutboxTransport)? = nil,
+        schedules: [ScheduleDeclaration] = [],
+        apiLimits: [APILimit],
+        makeWorkflows: (WorkerServices) throws -> WorkflowRegistry
+    ) async throws {
         let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
         let store = WorkflowStore(client: client, database: environment.database, logger: logger, counters: counters)
         let apiGuard = PostgresAPIGuard(store: store, holder: configuration.workerID, logger: logger)
-        let registry = try makeRegistry(apiGuard)
+        let registry = try makeWorkflows(WorkerServices(apiGuard: apiGuard, eventFeed: PostgresWorkflowEventFeed(store: store),
+                                                        syncCursors: PostgresSyncCursors(store: store)))
         let worker = Worker(store: store, registry: registry, configuration: configuration, logger: logger)
         let retention = RetentionService(store: store, configuration: retentionConfiguration, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
