@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Sundial
 import SundialEngine
 import SundialWiring
 import Workflows
@@ -40,12 +41,22 @@ struct WorkerCommand: AsyncParsableCommand {
             SignedWebhookTransport(url: $0.url, secret: $0.secret, topics: ["order-status"], httpClient: http)
         }
         let integrations: OrderIntegrations?
+        let syncs: SyncIntegrations
+        let syncSchedules: [ScheduleDeclaration]
         let apiLimits: [APILimit]
         do {
             integrations = try OrderIntegrations.fromEnvironment()
+            syncs = try SyncIntegrations.fromEnvironment()
+            syncSchedules = try syncs.schedules()
             apiLimits = try APILimit.configured()
         } catch let error as ConfigurationError {
             throw ValidationError("configuration: \(error)")
+        }
+        if syncs.warehouseFolder == nil {
+            logger.notice("no warehouse folder (SUNDIAL_WAREHOUSE_DIR): this worker does not schedule the hourly warehouse export")
+        }
+        if syncs.klaviyo == nil {
+            logger.notice("no email-marketing platform (SUNDIAL_KLAVIYO_API_KEY or SUNDIAL_SANDBOX_URL): this worker does not schedule the profile sync")
         }
         if integrations == nil {
             logger.warning("no outside APIs configured (SUNDIAL_SANDBOX_URL or SUNDIAL_STRIPE_SECRET_KEY …): order workflows will fail their first step")
@@ -53,10 +64,12 @@ struct WorkerCommand: AsyncParsableCommand {
         do {
             try await WorkerHost.run(
                 environment: environment, worker: workerConfiguration, logger: logger, retention: retention,
-                outboxTransport: transport, schedules: SunStyleWorkflows.schedules, apiLimits: apiLimits,
-                makeRegistry: { apiGuard in
-                    let services = integrations?.orderServices(httpClient: http, apiGuard: apiGuard, logger: logger) ?? .unavailable
-                    return WorkflowRegistry(SunStyleWorkflows.all(order: services))
+                outboxTransport: transport, schedules: syncSchedules, apiLimits: apiLimits,
+                makeWorkflows: { engine in
+                    let services = integrations?.orderServices(httpClient: http, apiGuard: engine.apiGuard, logger: logger) ?? .unavailable
+                    let syncServices = syncs.syncServices(feed: engine.eventFeed, cursors: engine.syncCursors, httpClient: http,
+                                                          apiGuard: engine.apiGuard, logger: logger)
+                    return WorkflowRegistry(SunStyleWorkflows.all(order: services) + SunStyleWorkflows.syncs(syncServices))
                 })
         } catch {
             try? await http.shutdown()
