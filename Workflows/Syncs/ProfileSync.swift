@@ -25,6 +25,7 @@ public struct ProfileSync: Workflow {
     public static let initialState = State.begin
     public static let cursorName = "profile-sync"
 
+    /// The run's steps, in order (`send` repeats once per batch).
     public enum State: String, WorkflowState { case begin, send, advance }
     public typealias Input = SyncRunInput
     public typealias Context = ProfileSyncContext

@@ -28,6 +28,7 @@ public struct WarehouseExport: Workflow {
     public static let cursorName = "warehouse-export"
     public static let tables = ["orders", "shipments", "events"]
 
+    /// The run's steps, in order (`export` repeats once per chunk).
     public enum State: String, WorkflowState { case begin, export, manifest, advance }
     public typealias Input = SyncRunInput
     public typealias Context = WarehouseExportContext
