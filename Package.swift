@@ -50,6 +50,16 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // `ops/chaos`: the chaos run with its invariant checks.
+        .executableTarget(
+            name: "sundial-chaos",
+            dependencies: [
+                "SundialEngine", "Workflows", "Sandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         // Build-time tool: turns `Migrations/*.sql` into Swift source so the binary carries its schema.
         .executableTarget(name: "sundial-embed-migrations"),
         .plugin(

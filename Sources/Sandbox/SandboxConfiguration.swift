@@ -36,6 +36,9 @@ public struct SandboxConfiguration: Sendable {
         public var secretKeys: Set<String> = []
         /// How long an idempotency key is remembered (Stripe: at least 24 hours).
         public var idempotencyKeyLifetime: TimeInterval = 24 * 3600
+        /// Treats every request as new, whatever its `Idempotency-Key`: a broken Stripe, so the
+        /// chaos suite can show its duplicate-charge check fires. Never set it otherwise.
+        public var unsafeIgnoreIdempotencyKeys = false
         /// Endpoint that receives signed Event objects (`payment_intent.amount_capturable_updated`,
         /// `.succeeded`, `.canceled`, `.payment_failed`, `charge.refunded`); `nil` sends none.
         public var webhookURL: String? = nil

@@ -68,8 +68,10 @@ public protocol Workflow: Sendable {
 
     /// Why a cancel is refused in `state` with `context` (a parcel already with the carrier), or
     /// nil when a cancel may run the compensations. Asked when a cancel is requested (the caller
-    /// gets the reason) and again by the worker before it compensates, so a workflow that moved
-    /// on meanwhile is not undone. The default allows every cancel.
+    /// gets the reason), when a step moves the workflow to a new state (a cancel requested while
+    /// the step ran is dropped if that state refuses one) and again by the worker before it
+    /// compensates, so a workflow that moved on meanwhile is not undone. The default allows
+    /// every cancel.
     func cancellationRefusal(in state: State, context: Context) -> String?
 }
 

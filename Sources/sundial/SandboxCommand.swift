@@ -28,6 +28,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Endpoint that receives signed Stripe events.", valueName: "url"))
     var stripeWebhookURL: String?
 
+    @Flag(help: "Break Stripe on purpose: ignore Idempotency-Key (for proving the chaos checks; never otherwise).")
+    var unsafeIgnoreIdempotency = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535") }
         guard trackingStepIntervalMs > 0 else { throw ValidationError("--tracking-step-interval-ms: expected a positive number") }
@@ -47,6 +50,7 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.trackingWebhooks.url = trackingWebhookURL
         configuration.trackingWebhooks.stepInterval = .milliseconds(trackingStepIntervalMs)
         configuration.stripe.webhookURL = stripeWebhookURL
+        configuration.stripe.unsafeIgnoreIdempotencyKeys = unsafeIgnoreIdempotency
         let logger = Logger(label: "sundial.sandbox")
         // Info level, so each webhook delivery is logged with its status code.
         let server = SandboxServer(configuration: configuration, logger: logger)

@@ -90,7 +90,8 @@ struct StripeWebhookTests {
     func asynchronousPaymentMethod() async throws {
         try await WebhookReceiver.withRunning { receiver, url in
             var configuration = stripeConfiguration(url)
-            configuration.stripe.asyncPaymentDelay = .milliseconds(300)
+            // Long enough that a loaded machine still reads the intent before it completes.
+            configuration.stripe.asyncPaymentDelay = .seconds(3)
             try await withSandbox(configuration) { sandbox, client in
                 let created = try await authorize(client, order: "order-9", card: "pm_card_processing", key: "order-9/authorize")
                 #expect(created.status == 200)
@@ -127,7 +128,8 @@ struct StripeWebhookTests {
     func cancelWhileProcessing() async throws {
         try await WebhookReceiver.withRunning { receiver, url in
             var configuration = stripeConfiguration(url)
-            configuration.stripe.asyncPaymentDelay = .milliseconds(300)
+            // Long enough that a loaded machine still reads the intent before it completes.
+            configuration.stripe.asyncPaymentDelay = .seconds(3)
             try await withSandbox(configuration) { sandbox, client in
                 let intent = try #require(string(try await authorize(client, order: "order-10", card: "pm_card_processing").json, "id"))
                 let canceled = try await client.form("/stripe/v1/payment_intents/\(intent)/cancel", [], headers: stripeAuth)

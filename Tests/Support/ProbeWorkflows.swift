@@ -294,7 +294,9 @@ public enum Probes {
     public static func registry(world: WorldLedger) -> WorkflowRegistry {
         WorkflowRegistry([
             EffectProbe(world: world), FiveSteps(), FlakyProbe(), SagaProbe(world: world), SignalProbe(),
-            TimerProbe(), SlowProbe(), ParentProbe(),
+            TimerProbe(), SlowProbe(), ParentProbe(), CancelProbe(world: world), RefusalProbe(world: world),
+            CapacityProbe(world: world), CapacityUndoProbe(world: world), UndoNoticeProbe(), TagProbe(),
+            ResumeProbe(world: world), HangProbe(world: world),
         ])
     }
 }

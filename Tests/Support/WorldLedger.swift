@@ -53,6 +53,14 @@ public struct WorldLedger: Sendable {
         return events
     }
 
+    /// Waits until something was recorded for `workflowKey`: a gate a test opens (with
+    /// ``record(_:for:)``) while a probe's handler holds inside a step.
+    public func waitUntilRecorded(_ workflowKey: String, every interval: Duration = .milliseconds(20)) async throws {
+        while try await events(for: workflowKey).isEmpty {
+            try await Task.sleep(for: interval)
+        }
+    }
+
     /// (effects applied, calls made) for keys starting with `prefix`.
     public func effects(keyPrefix prefix: String) async throws -> [(key: String, calls: Int)] {
         let rows = try await client.query("""

@@ -374,7 +374,7 @@ public struct OrderWorkflow: Workflow {
 
     /// QuickBooks document numbers hold at most 21 characters: the order id when it fits,
     /// else `SO-` and a stable hash of it.
-    static func docNumber(_ orderID: String) -> String {
+    public static func docNumber(_ orderID: String) -> String {
         if orderID.count <= 21 { return orderID }
         return "SO-" + String(CustomerReference.derive(fromIdempotencyKey: "doc:" + orderID).dropFirst(3).prefix(18))
     }

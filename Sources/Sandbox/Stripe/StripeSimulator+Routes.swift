@@ -93,7 +93,7 @@ extension StripeSimulator {
         }
         let info = RequestInfo(
             requestID: requestID,
-            idempotencyKey: request.method == .post ? request.header("Idempotency-Key") : nil,
+            idempotencyKey: request.method == .post && !ignoresIdempotencyKeys ? request.header("Idempotency-Key") : nil,
             apiVersion: request.header("Stripe-Version")
         )
         if let key = info.idempotencyKey {

@@ -48,6 +48,8 @@ final class StripeSimulator: Sendable {
     let ledger: EffectLedger
     let clock: SandboxClock
     private let keyLifetime: TimeInterval
+    /// See ``SandboxConfiguration/Stripe/unsafeIgnoreIdempotencyKeys``.
+    let ignoresIdempotencyKeys: Bool
     /// Delivers events to the configured webhook endpoint.
     let webhooks: StripeWebhookSender
     /// How long `pm_card_processing` payments stay `processing`.
@@ -60,6 +62,7 @@ final class StripeSimulator: Sendable {
         self.ledger = ledger
         self.clock = clock
         self.keyLifetime = configuration.idempotencyKeyLifetime
+        self.ignoresIdempotencyKeys = configuration.unsafeIgnoreIdempotencyKeys
         self.asyncPaymentDelay = configuration.asyncPaymentDelay
         self.webhooks = StripeWebhookSender(url: configuration.webhookURL, secret: configuration.webhookSecret, clock: clock)
         (processing, processingQueue) = AsyncStream.makeStream(of: ProcessingPayment.self)

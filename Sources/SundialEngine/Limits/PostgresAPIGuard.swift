@@ -40,16 +40,23 @@ public struct PostgresAPIGuard: APIGuard {
             let result = try await call()
             // A healthy call on a healthy API with no permit to free writes nothing more.
             if heldPermit != nil || probing || acquisition.failing {
-                try await report(api: api, permit: heldPermit, outcome: .success, probing: probing)
+                try await reportUncancelled(api: api, permit: heldPermit, outcome: .success, probing: probing)
             }
             return result
         } catch {
-            let verdict = outcome(error)
+            // A call cancelled by its task (a drain deadline) says nothing about the API's health.
+            let verdict = error is CancellationError ? .neutral : outcome(error)
             if heldPermit != nil || verdict != .neutral {
-                try? await report(api: api, permit: heldPermit, outcome: verdict, probing: probing)
+                try? await reportUncancelled(api: api, permit: heldPermit, outcome: verdict, probing: probing)
             }
             throw error
         }
+    }
+
+    /// Reports in a task of its own: a caller that was cancelled (a step stopped by the drain
+    /// deadline) must still free its permit, and its cancelled task would refuse the query.
+    private func reportUncancelled(api: String, permit: UUID?, outcome: CallOutcome, probing: Bool) async throws {
+        try await Task { try await report(api: api, permit: permit, outcome: outcome, probing: probing) }.value
     }
 
     private func report(api: String, permit: UUID?, outcome: CallOutcome, probing: Bool) async throws {

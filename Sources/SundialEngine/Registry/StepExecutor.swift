@@ -68,6 +68,13 @@ enum StepExecutor {
             let entries = outcome.undos.map { UndoEntry(action: $0, state: state.rawValue, visit: request.visit) }
             let undos = String(decoding: try encoder.encode(entries), as: UTF8.self)
             let kind: StepTransition.Kind
+            let goesOnTo: W.State?
+            switch outcome.transition {
+            case .next(let next): goesOnTo = next
+            case .sleep(_, let then), .sleepUntil(_, let then), .await(_, _, let then, _): goesOnTo = then
+            case .complete, .fail, .cancel: goesOnTo = nil
+            }
+            let refusesCancel = goesOnTo.map { workflow.cancellationRefusal(in: $0, context: outcome.context) != nil } ?? false
             switch outcome.transition {
             case .next(let next): kind = .next(next.rawValue)
             case .sleep(let duration, let then): kind = .sleep(duration, then: then.rawValue)
@@ -81,12 +88,16 @@ enum StepExecutor {
             }
             return .transition(StepTransition(
                 kind: kind, context: newContext == request.context ? nil : newContext, undos: undos,
-                messages: outcome.messages, children: outcome.children, tags: outcome.tags))
+                messages: outcome.messages, children: outcome.children, tags: outcome.tags,
+                refusesCancel: refusesCancel))
         } catch {
             return .failure(message: "could not encode the step's result: \(error)", decision: .giveUp(retryable: false),
                             onFailure: nil)
         }
     }
+
+    /// The time limit of one undo attempt.
+    static let undoTimeout = Duration.seconds(60)
 
     static func undo<W: Workflow>(_ workflow: W, _ request: UndoRequest) async -> UndoResult {
         let policy = workflow.compensationRetry
@@ -100,13 +111,13 @@ enum StepExecutor {
         let step = UndoStep(workflowID: request.workflowID, position: request.position, attempt: request.attempt,
                             logger: request.logger)
         do {
-            let messages = try await withTimeLimit(.seconds(60)) {
+            let messages = try await withTimeLimit(undoTimeout) {
                 try await workflow.compensate(decoded.0.action, decoded.1, step)
                 return step.registeredMessages
             }
             return .done(messages: messages)
         } catch let wait as CapacityWait {
-            return .failure(message: wait.description, decision: .retry(after: wait.retryAfter))
+            return .capacityWait(message: wait.description, retryAfter: wait.retryAfter)
         } catch {
             return .failure(message: describe(error), decision: policy.decision(afterAttempt: request.attempt, error: error))
         }

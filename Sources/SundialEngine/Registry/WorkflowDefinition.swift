@@ -19,6 +19,8 @@ public struct WorkflowDefinition: Sendable {
     let runUndo: @Sendable (_ request: UndoRequest) async -> UndoResult
     /// The retry policy for a state name (unknown names get the standard policy).
     let retryPolicy: @Sendable (_ state: String) -> RetryPolicy
+    /// The time limit of a state's handler (unknown names get the default 60 s).
+    let stepTimeout: @Sendable (_ state: String) -> Duration
     let compensationRetry: RetryPolicy
     /// Why a cancel is refused in a state with a stored context; nil allows it.
     public let cancellationRefusal: @Sendable (_ state: String, _ context: String) -> String?
@@ -32,6 +34,7 @@ public struct WorkflowDefinition: Sendable {
         runStep = { request in await StepExecutor.run(workflow, request) }
         runUndo = { request in await StepExecutor.undo(workflow, request) }
         retryPolicy = { state in W.State(rawValue: state).map { workflow.policy(for: $0).retry } ?? .standard }
+        stepTimeout = { state in W.State(rawValue: state).map { workflow.policy(for: $0).timeout } ?? .seconds(60) }
         compensationRetry = workflow.compensationRetry
         cancellationRefusal = { state, context in StepExecutor.cancellationRefusal(workflow, state: state, context: context) }
     }
@@ -86,6 +89,9 @@ struct StepTransition: Sendable {
     let messages: [OutboxMessage]
     let children: [ChildStart]
     let tags: [WorkflowTag]
+    /// The state the workflow goes on to (next, after a sleep, after a wait) refuses a cancel:
+    /// a cancel requested while the handler ran is dropped with the commit, not acted on.
+    let refusesCancel: Bool
 }
 
 struct UndoRequest: Sendable {
@@ -101,4 +107,6 @@ enum UndoResult: Sendable {
     /// The undo succeeded; `messages` go to the outbox with its commit.
     case done(messages: [OutboxMessage])
     case failure(message: String, decision: RetryDecision)
+    /// A shared API limit was full (``CapacityWait``): sleep and try again, no attempt spent.
+    case capacityWait(message: String, retryAfter: Duration)
 }

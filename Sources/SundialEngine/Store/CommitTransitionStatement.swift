@@ -17,7 +17,7 @@ struct CommitTransitionStatement: PostgresPreparedStatement {
         "lease_owner", "new_visit", "new_attempt", "last_error", "wait_timeout_state", "wait_has_deadline",
         "keep_wait_deadline", "finished",
         "event", "from_state", "history_attempt", "history_error", "duration_ms", "worker",
-        "consume_signal_id", "channel", "cancel_flag", "cancel_reason",
+        "consume_signal_id", "channel", "cancel_flag", "cancel_reason", "unfenced",
     ]
 
     static let baseCTEs = """
@@ -37,9 +37,11 @@ struct CommitTransitionStatement: PostgresPreparedStatement {
                     WHEN {keep_lease_ms}::float8 IS NOT NULL AND run_at > now() + {keep_lease_ms}::float8 * interval '0.5 millisecond'
                         THEN run_at
                     WHEN {keep_lease_ms}::float8 IS NOT NULL THEN now() + {keep_lease_ms}::float8 * interval '1 millisecond'
-                    -- A pending cancel makes the row due now, unless it is already being carried
-                    -- out (compensating): then an undo's backoff must hold.
-                    WHEN {active}::bool AND cancel_requested AND {status}::text <> 'compensating' THEN now()
+                    -- A pending cancel makes the row due now, unless this commit drops it (the
+                    -- workflow refuses it now) or it is already being carried out (compensating:
+                    -- an undo's backoff must hold).
+                    WHEN {active}::bool AND cancel_requested AND {cancel_flag}::bool IS NOT false
+                         AND {status}::text <> 'compensating' THEN now()
                     WHEN {wait_signal}::text IS NOT NULL AND (
                             signal_seq <> {seen_signal_seq}::int8
                             OR EXISTS (SELECT 1 FROM workflow_signals s
@@ -61,8 +63,8 @@ struct CommitTransitionStatement: PostgresPreparedStatement {
                 cancel_reason = COALESCE({cancel_reason}::text, cancel_reason),
                 updated_at = now(),
                 finished_at = CASE WHEN {finished}::bool THEN now() ELSE NULL END
-            WHERE id = {id}::uuid AND fencing_token = {fencing_token}::int8
-              AND visit = {expected_visit}::int8 AND attempt = {expected_attempt}::int8
+            WHERE id = {id}::uuid AND ({unfenced}::bool OR (fencing_token = {fencing_token}::int8
+              AND visit = {expected_visit}::int8 AND attempt = {expected_attempt}::int8))
             RETURNING id, status, run_at, lease_owner IS NOT NULL AS lease_kept, cancel_requested, signal_seq,
                       (compensations -> -1)::text AS top_undo, jsonb_array_length(compensations) AS undo_depth
         ), history AS (
@@ -177,6 +179,7 @@ struct CommitTransitionStatement: PostgresPreparedStatement {
         b.append(channel)
         b.append(commit.cancelFlag)
         b.append(commit.cancelReason)
+        b.append(commit.unfenced)
         precondition(b.count == Self.baseParameters.count)
         return b
     }

@@ -23,6 +23,8 @@ struct TransitionCommit: Sendable {
     /// landed matches nothing instead of applying twice.
     let expectedVisit: Int
     let expectedAttempt: Int
+    /// Skips the fencing check (debug builds, chaos proof only; see `WorkerConfiguration`).
+    var unfenced = false
 
     var state: String
     var status: WorkflowStatus

@@ -67,7 +67,7 @@ extension WorkflowStore {
     /// One workflow by id (primary key).
     public func workflow(_ id: UUID) async throws -> WorkflowSnapshot {
         let rows = try await client.query("""
-            SELECT \(unescaped: Self.snapshotColumns) FROM workflows WHERE id = \(id)
+            SELECT \(unescaped: Self.snapshotColumnList) FROM workflows WHERE id = \(id)
             """, logger: logger)
         guard let snapshot = try await Self.firstSnapshot(rows) else { throw StoreError.notFound(id) }
         return snapshot
@@ -77,45 +77,48 @@ extension WorkflowStore {
     /// `workflows_business_key_unique` index.
     public func workflow(type: String, businessKey: String) async throws -> WorkflowSnapshot? {
         let rows = try await client.query("""
-            SELECT \(unescaped: Self.snapshotColumns) FROM workflows WHERE type = \(type) AND business_key = \(businessKey)
+            SELECT \(unescaped: Self.snapshotColumnList) FROM workflows WHERE type = \(type) AND business_key = \(businessKey)
             """, logger: logger)
         return try await Self.firstSnapshot(rows)
     }
 
-    private static let snapshotColumns = """
+    static let snapshotColumnList = """
         id, type, version, business_key, state, status, input::text, context::text, output::text,
         compensations::text, run_at, wait_signal, visit, attempt, last_error, lease_owner,
         fencing_token, cancel_requested, created_at, updated_at, finished_at, parent_id
         """
 
     private static func firstSnapshot(_ rows: PostgresRowSequence) async throws -> WorkflowSnapshot? {
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            return WorkflowSnapshot(
-                id: try r["id"].decode(UUID.self),
-                type: try r["type"].decode(String.self),
-                version: try r["version"].decode(Int.self),
-                businessKey: try r["business_key"].decode(String.self),
-                state: try r["state"].decode(String.self),
-                status: WorkflowStatus(rawValue: try r["status"].decode(String.self)) ?? .runnable,
-                input: try r["input"].decode(String.self),
-                context: try r["context"].decode(String.self),
-                output: try r["output"].decode(String?.self),
-                compensations: try r["compensations"].decode(String.self),
-                runAt: try r["run_at"].decode(Date?.self),
-                waitSignal: try r["wait_signal"].decode(String?.self),
-                visit: try r["visit"].decode(Int.self),
-                attempt: try r["attempt"].decode(Int.self),
-                lastError: try r["last_error"].decode(String?.self),
-                leaseOwner: try r["lease_owner"].decode(String?.self),
-                fencingToken: try r["fencing_token"].decode(Int64.self),
-                cancelRequested: try r["cancel_requested"].decode(Bool.self),
-                createdAt: try r["created_at"].decode(Date.self),
-                updatedAt: try r["updated_at"].decode(Date.self),
-                finishedAt: try r["finished_at"].decode(Date?.self),
-                parentID: try r["parent_id"].decode(UUID?.self))
-        }
+        for try await row in rows { return try snapshot(from: row) }
         return nil
+    }
+
+    /// A snapshot from a row of `snapshotColumnList`.
+    static func snapshot(from row: PostgresRow) throws -> WorkflowSnapshot {
+        let r = row.makeRandomAccess()
+        return WorkflowSnapshot(
+            id: try r["id"].decode(UUID.self),
+            type: try r["type"].decode(String.self),
+            version: try r["version"].decode(Int.self),
+            businessKey: try r["business_key"].decode(String.self),
+            state: try r["state"].decode(String.self),
+            status: WorkflowStatus(rawValue: try r["status"].decode(String.self)) ?? .runnable,
+            input: try r["input"].decode(String.self),
+            context: try r["context"].decode(String.self),
+            output: try r["output"].decode(String?.self),
+            compensations: try r["compensations"].decode(String.self),
+            runAt: try r["run_at"].decode(Date?.self),
+            waitSignal: try r["wait_signal"].decode(String?.self),
+            visit: try r["visit"].decode(Int.self),
+            attempt: try r["attempt"].decode(Int.self),
+            lastError: try r["last_error"].decode(String?.self),
+            leaseOwner: try r["lease_owner"].decode(String?.self),
+            fencingToken: try r["fencing_token"].decode(Int64.self),
+            cancelRequested: try r["cancel_requested"].decode(Bool.self),
+            createdAt: try r["created_at"].decode(Date.self),
+            updatedAt: try r["updated_at"].decode(Date.self),
+            finishedAt: try r["finished_at"].decode(Date?.self),
+            parentID: try r["parent_id"].decode(UUID?.self))
     }
 
     /// The workflows that tagged themselves `name` = `value`, oldest first (primary key of

@@ -13,8 +13,9 @@ extension WorkflowStore {
     ///
     /// `run_at` is computed in SQL, against the database clock that claims also use. Two
     /// conditions override the requested time, both evaluated on the latest row version:
-    /// a pending cancel makes the row due now (unless it is already compensating, so undo backoffs
-    /// hold); and a wait becomes due now when a matching
+    /// a pending cancel makes the row due now (unless the commit drops it, because the workflow
+    /// moved to a state that refuses a cancel, or the workflow is already compensating, so undo
+    /// backoffs hold); and a wait becomes due now when a matching
     /// signal is already in the inbox or `signal_seq` moved since the worker last saw it (a
     /// signal sent while the handler ran).
     func commitTransition(_ commit: TransitionCommit) async throws -> CommittedTransition {

@@ -20,6 +20,8 @@ public final class Worker: Service, Sendable {
 
     private struct Shared {
         var inFlight: [UUID: Int64] = [:]
+        /// When each running workflow's current step (with its commit) must have ended.
+        var stepDeadlines: [UUID: ContinuousClock.Instant] = [:]
         var draining = false
         var nextTimer: Date?
     }
@@ -80,7 +82,10 @@ public final class Worker: Service, Sendable {
         let runner = WorkflowRunner(
             store: store, registry: registry, configuration: configuration, logger: logger,
             isDraining: { [weak self] in self?.isDraining ?? true },
-            noteTimer: { [weak self] date in self?.noteTimer(date) })
+            noteTimer: { [weak self] date in self?.noteTimer(date) },
+            noteStepBudget: { [weak self] id, budget in
+                self?.shared.withLock { $0.stepDeadlines[id] = ContinuousClock.now + budget }
+            })
         let definitions = self.definitions
         var failures = 0
         var lastClaim = ContinuousClock.now - .seconds(1)
@@ -134,7 +139,10 @@ public final class Worker: Service, Sendable {
     }
 
     private func finished(_ id: UUID) {
-        shared.withLock { _ = $0.inFlight.removeValue(forKey: id) }
+        shared.withLock { state in
+            state.inFlight.removeValue(forKey: id)
+            state.stepDeadlines.removeValue(forKey: id)
+        }
         wake.poke()
     }
 
@@ -174,8 +182,9 @@ public final class Worker: Service, Sendable {
         }
         if inFlightCount > 0 {
             logger.warning("drain deadline passed; cancelling running steps", metadata: ["in_flight": "\(inFlightCount)"])
-            executions.cancelAll()
         }
+        // Also reaches steps given up as stuck, which no longer count as in flight.
+        executions.cancelAll()
     }
 
     private func releaseRemaining() async {
@@ -191,6 +200,27 @@ public final class Worker: Service, Sendable {
         } catch {
             logger.error("could not release leases; they expire on their own", metadata: ["error": "\(ErrorDescription.describe(error))"])
         }
+    }
+
+    /// A step that overran its time limit and its commit budget is stuck in a call that does not
+    /// return (cancellation cannot interrupt it: a database connection lost mid-query, say). Its
+    /// lease is no longer extended, so another worker takes the workflow over when it expires;
+    /// should the stuck step ever finish, its commit is fenced. Its slot is freed for new work.
+    private func giveUpOverrunSteps() {
+        let now = ContinuousClock.now
+        let overrun = shared.withLock { state -> [UUID] in
+            let ids = state.stepDeadlines.filter { $0.value < now }.map(\.key)
+            for id in ids {
+                state.inFlight.removeValue(forKey: id)
+                state.stepDeadlines.removeValue(forKey: id)
+            }
+            return ids
+        }
+        for id in overrun {
+            logger.error("step stuck past its time limit; its lease is left to expire so another worker takes over",
+                         metadata: ["workflow_id": "\(id.uuidString.lowercased())"])
+        }
+        if !overrun.isEmpty { wake.poke() }
     }
 
     // MARK: NOTIFY listener
@@ -227,6 +257,7 @@ public final class Worker: Service, Sendable {
         var beats = 0
         while !Task.isCancelled {
             do {
+                giveUpOverrunSteps()
                 let held = shared.withLock { $0.inFlight }
                 if !held.isEmpty {
                     let lost = try await store.extendLeases(

@@ -19,6 +19,13 @@ public struct WorkerConfiguration: Sendable {
     public var drainDeadline: Duration
     /// The clock handlers see.
     public var clock: any WorkflowClock
+    /// How long a step may run past its time limit (its commit included) before the worker gives
+    /// it up as stuck and lets its lease expire, so another worker takes the workflow over.
+    public var stepOverrunGrace: Duration = .seconds(30)
+    /// Commits ignore the fencing token, visit and attempt: a stale worker overwrites newer
+    /// state. Exists only so the chaos suite can prove its checks catch a broken guarantee;
+    /// honoured in debug builds only (`SUNDIAL_UNSAFE_DISABLE_FENCING=1`).
+    public var unsafeDisableFencing = false
 
     public init(
         workerID: String = WorkerConfiguration.defaultWorkerID(),
@@ -57,6 +64,9 @@ public struct WorkerConfiguration: Sendable {
         configuration.leaseDuration = try environment.seconds("SUNDIAL_LEASE_SECONDS", default: .seconds(30), range: 1...3600)
         configuration.pollInterval = try environment.seconds("SUNDIAL_POLL_SECONDS", default: .seconds(1), range: 0.01...60)
         configuration.drainDeadline = try environment.seconds("SUNDIAL_DRAIN_SECONDS", default: .seconds(25), range: 0...3600)
+        #if DEBUG
+        configuration.unsafeDisableFencing = environment.string("SUNDIAL_UNSAFE_DISABLE_FENCING") == "1"
+        #endif
         return configuration
     }
 }

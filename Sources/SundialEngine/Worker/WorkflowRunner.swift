@@ -16,6 +16,9 @@ struct WorkflowRunner: Sendable {
     let isDraining: @Sendable () -> Bool
     /// Told about a future run time this worker committed, so it wakes for it.
     let noteTimer: @Sendable (Date) -> Void
+    /// Told, before each step, how long the step and its commit may take at most; the heartbeat
+    /// stops extending the lease of a step that overruns it (see `Worker`).
+    let noteStepBudget: @Sendable (UUID, Duration) -> Void
 
     /// How a drive ended: the workflow left this worker's hands (committed, released or
     /// fenced), or the step was cancelled by the drain deadline and its lease is still held.
@@ -40,6 +43,8 @@ struct WorkflowRunner: Sendable {
         while true {
             logger[metadataKey: "state"] = "\(current.state)"
             logger[metadataKey: "visit"] = "\(current.visit)"
+            let stepLimit = current.status == .compensating ? StepExecutor.undoTimeout : definition.stepTimeout(current.state)
+            noteStepBudget(current.id, stepLimit + configuration.stepOverrunGrace)
             let started = ContinuousClock.now
             let commit = await plan(current, definition: definition, logger: logger)
             if Task.isCancelled {
@@ -134,7 +139,7 @@ struct WorkflowRunner: Sendable {
     }
 
     private func base(_ current: ClaimedWorkflow, event: String?) -> TransitionCommit {
-        TransitionCommit(
+        var commit = TransitionCommit(
             id: current.id, fencingToken: current.fencingToken,
             expectedVisit: current.visit, expectedAttempt: current.attempt,
             state: current.state, status: current.status, context: nil, output: nil,
@@ -142,6 +147,8 @@ struct WorkflowRunner: Sendable {
             newVisit: current.visit, newAttempt: current.attempt, lastError: current.lastError,
             seenSignalSeq: current.signalSeq, event: event, fromState: current.state,
             historyAttempt: current.attempt)
+        commit.unfenced = configuration.unsafeDisableFencing
+        return commit
     }
 
     /// Keep the lease and go on, unless the worker is draining.
@@ -196,6 +203,12 @@ struct WorkflowRunner: Sendable {
             commit.newVisit = current.visit + 1
             commit.newAttempt = 0
             commit.lastError = nil
+            if transition.refusesCancel {
+                // A cancel accepted while this handler ran no longer applies in the state it
+                // moved to: drop it with this commit, so it neither undoes the workflow nor
+                // wakes it before its sleep or wait ends.
+                commit.cancelFlag = false
+            }
             switch transition.kind {
             case .next(let next):
                 commit.state = next
@@ -352,6 +365,13 @@ struct WorkflowRunner: Sendable {
             } else {
                 commit.runAt = continuing
             }
+        case .capacityWait(let message, let retryAfter):
+            // As for a forward step: not a failure, no attempt spent; the undo runs again later.
+            undoLogger.info("undo waiting for API capacity", metadata: ["limit": "\(message)"])
+            commit.event = "capacity-wait"
+            commit.historyError = message
+            commit.lastError = "waiting for capacity: \(message)"
+            commit.runAt = .after(retryAfter)
         case .failure(let message, let decision):
             undoLogger.warning("compensation step failed", metadata: ["error": "\(message)", "attempt": "\(current.attempt + 1)"])
             commit.historyError = message

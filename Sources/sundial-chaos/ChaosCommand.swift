@@ -1,0 +1,233 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Logging
+import Sandbox
+import SundialEngine
+
+/// Which guarantee to break on purpose, to see the invariant checks catch it.
+enum BrokenGuarantee: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case none
+    /// The sandbox's Stripe ignores Idempotency-Key: a retried authorization holds money twice.
+    case idempotency
+    /// Workers commit without fencing: a stale worker overwrites newer state.
+    case fencing
+}
+
+/// Everything a run can be told.
+struct ChaosOptions: ParsableArguments, Sendable {
+    @Option(help: "Orders to submit.") var orders = 2000
+    @Option(help: "Worker processes.") var workers = 3
+    @Option(help: "Workflows each worker runs at once.") var workerConcurrency = 16
+    @Option(help: "Orders submitted at once.") var submitConcurrency = 16
+    @Option(help: "Milliseconds between two worker kills (SIGKILL, then a fresh process).") var killEveryMs = 3000
+    @Option(help: "Fraction of calls to each outside API that fail (5xx); lost responses, 429s and hangs come on top.") var faultRate = 0.1
+    @Option(help: "Milliseconds between two tracking steps of a parcel in the sandbox.") var trackingStepMilliseconds = 400
+    @Option(help: "Seconds to wait for every order to settle.") var settleTimeout = 900
+    @Option(help: "Shell command that restarts PostgreSQL once mid-run (empty: no restart).") var postgresRestart = ""
+    @Option(help: "Break a guarantee on purpose: none, idempotency, fencing.") var breakGuarantee = BrokenGuarantee.none
+    @Option(help: "Sandbox port.") var sandboxPort = 8189
+    @Option(help: "Server port.") var httpPort = 8188
+    @Option(help: "Seed of the sandbox's faults.") var seed: UInt64 = 7
+    @Option(help: "Folder for the processes' logs and labels.") var logFolder = ".data/chaos"
+}
+
+/// `sundial-chaos`: starts the sandbox with faults, the server and worker processes on the
+/// configured database, drives orders, duplicates, cancels and replayed webhooks through them
+/// while killing workers and restarting PostgreSQL, then checks the README's promises and prints
+/// them as a table. Exits 1 when any check fails. `ops/chaos` runs it on a cluster of its own.
+@main
+struct ChaosCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sundial-chaos", abstract: "Chaos run with invariant checks.")
+
+    @OptionGroup var options: ChaosOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let url = environment["DATABASE_URL"] else { throw ValidationError("DATABASE_URL is not set (ops/chaos sets it)") }
+        let database = try DatabaseConfiguration(url: url, schema: environment["SUNDIAL_SCHEMA"] ?? "chaos", maxConnections: 4)
+        let sundial = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sundial")
+        let logFolder = URL(fileURLWithPath: options.logFolder, isDirectory: true)
+        try FileManager.default.createDirectory(at: logFolder, withIntermediateDirectories: true)
+        var logger = Logger(label: "sundial.chaos")
+        logger.logLevel = .error
+
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = ChaosHTTP(client: httpClient)
+        let fleet = ChaosFleet(options: options, sundial: sundial, logFolder: logFolder)
+        let passed: Bool
+        do {
+            passed = try await drive(fleet: fleet, http: http, database: database, sundial: sundial, logger: logger)
+        } catch {
+            await fleet.stopAll()
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+        if !passed { throw ExitCode(1) }
+    }
+
+    private func drive(fleet: ChaosFleet, http: ChaosHTTP, database: DatabaseConfiguration, sundial: URL, logger: Logger) async throws -> Bool {
+        let started = ContinuousClock.now
+        report("starting the sandbox, the server and \(options.workers) workers (logs in \(options.logFolder))")
+        try await fleet.startAll(http: http)
+        let faults = options.faultRate
+        let faultBody = """
+            {"clear": true, "seed": \(options.seed), \(["stripe", "fedex", "ups", "usps", "quickbooks"].map {
+                "\"\($0)\": {\"errorRate\": \(faults), \"latencyMilliseconds\": 15, \"resetAfterEffectRate\": \(faults / 3), \"rateLimitRate\": \(faults / 5), \"hangRate\": 0.002}"
+            }.joined(separator: ", ")), "shop": {"errorRate": \(faults)}}
+            """
+        let applied = try await http.send(.POST, "\(fleet.sandboxURL)/sandbox/faults", body: Data(faultBody.utf8))
+        guard applied.status == 200 else { throw ChaosFailure("the sandbox refused the faults: \(String(decoding: applied.body, as: UTF8.self))") }
+        let token = try Self.mintToken(sundial: sundial)
+        let tally = ChaosTally()
+        let load = ChaosLoad(http: http, serverURL: fleet.serverURL, sandboxURL: fleet.sandboxURL, token: token, tally: tally)
+        let prefix = "CH\(Int(Date().timeIntervalSince1970) % 100_000)"
+        report("submitting \(options.orders) orders (\(Int(faults * 100))% faults per API, a worker killed every \(options.killEveryMs) ms)")
+
+        let settled = try await DatabaseSession.with(database, logger: logger) { client in
+            let store = WorkflowStore(client: client, database: database, logger: logger)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                let done = ManagedFlag()
+                // The shop: orders, duplicates, then the cancels of the orders meant to be cancelled.
+                group.addTask {
+                    try await Self.submitAll(options.orders, concurrency: options.submitConcurrency, load: load, prefix: prefix)
+                    let deadline = ContinuousClock.now + .seconds(options.settleTimeout)
+                    await withTaskGroup(of: Void.self) { cancels in
+                        for order in await tally.orders(of: .cancelBeforePickup) {
+                            cancels.addTask { await load.cancel(order, beforePickup: true, deadline: deadline) }
+                        }
+                        for order in await tally.orders(of: .cancelAfterPickup) {
+                            cancels.addTask { await load.cancel(order, beforePickup: false, deadline: deadline) }
+                        }
+                    }
+                }
+                // The carriers: replayed and reordered webhooks.
+                group.addTask {
+                    var round = 0
+                    while !done.isSet {
+                        try? await Task.sleep(for: .seconds(2))
+                        await load.replayWebhooks(round: round)
+                        round += 1
+                    }
+                }
+                // The chaos: worker kills, one PostgreSQL restart.
+                group.addTask {
+                    var restarted = options.postgresRestart.isEmpty
+                    while !done.isSet {
+                        try? await Task.sleep(for: .milliseconds(options.killEveryMs))
+                        if done.isSet { break }
+                        try fleet.killAndRestart(Int.random(in: 0..<options.workers))
+                        await tally.killed()
+                        if !restarted, await tally.accepted.count >= options.orders / 3 {
+                            restarted = true
+                            report("restarting PostgreSQL")
+                            let began = ContinuousClock.now
+                            try Self.shell(options.postgresRestart)
+                            await tally.restartedPostgres()
+                            report("PostgreSQL back after \(ContinuousClock.now - began)")
+                        }
+                    }
+                }
+                let settled = try await Self.waitUntilSettled(store: store, tally: tally, expected: options.orders,
+                                                              timeout: .seconds(options.settleTimeout), started: started)
+                done.set()
+                group.cancelAll()
+                return settled
+            }
+        }
+        report(settled ? "every order settled after \(ContinuousClock.now - started)" : "orders did not settle in time; checking what there is")
+        let effects = try await http.get(SandboxEffects.self, "\(fleet.sandboxURL)/sandbox/effects")
+        let deliveries = try await http.get([ShopDelivery].self, "\(fleet.sandboxURL)/sandbox/shop/deliveries")
+        await fleet.stopAll()
+
+        let checks = try await DatabaseSession.with(database, logger: logger) { client in
+            try await ChaosInvariants(
+                store: WorkflowStore(client: client, database: database, logger: logger), effects: effects,
+                shopDeliveries: deliveries, accepted: await tally.accepted, contractViolations: await tally.contractViolations
+            ).run()
+        }
+        let summary = """
+            accepted \(await tally.accepted.count) orders (\(await tally.submitRetries) submit retries), \
+            \(await tally.duplicatesSame) same-body and \(await tally.duplicatesDifferent) different-body duplicates, \
+            \(await tally.cancelsAccepted) cancels before pickup and \(await tally.cancelsRefused) after, \
+            \(await tally.webhookReplays) webhook replays and \(await tally.webhooksReordered) reorderings, \
+            \(await tally.kills) worker kills, \(await tally.postgresRestarts) PostgreSQL restart(s), broken on purpose: \(options.breakGuarantee.rawValue)
+            """
+        print("\n" + summary + "\n")
+        print(ChaosInvariants.table(checks))
+        let passed = settled && checks.allSatisfy(\.passed)
+        print("\n" + (passed ? "chaos run PASSED" : "chaos run FAILED") + " in \(ContinuousClock.now - started)")
+        return passed
+    }
+
+    private static func submitAll(_ count: Int, concurrency: Int, load: ChaosLoad, prefix: String) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            while next < min(concurrency, count) {
+                let n = next
+                group.addTask { await load.submit(n, prefix: prefix) }
+                next += 1
+            }
+            while try await group.next() != nil, next < count {
+                let n = next
+                group.addTask { await load.submit(n, prefix: prefix) }
+                next += 1
+            }
+        }
+    }
+
+    /// Waits until every order was accepted and every workflow stopped moving on its own (ended,
+    /// or parked for an operator), printing a progress line.
+    private static func waitUntilSettled(store: WorkflowStore, tally: ChaosTally, expected: Int, timeout: Duration,
+                                         started: ContinuousClock.Instant) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .seconds(2))
+            let accepted = await tally.accepted.count
+            guard let counts = try? await store.countsByStatus() else { continue }
+            let active = [WorkflowStatus.runnable, .sleeping, .waiting, .compensating].reduce(0) { $0 + (counts[$1] ?? 0) }
+            let parked = (try? await store.snapshots(type: "order").filter { $0.status == .waiting && $0.waitSignal == "resume" }.count) ?? 0
+            let line = counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " ")
+            report("accepted \(accepted)/\(expected), workflows: \(line) (\(ContinuousClock.now - started))")
+            if accepted + (await tally.contractViolations.count) >= expected, active - parked == 0 { return true }
+        }
+        return false
+    }
+
+    static func mintToken(sundial: URL) throws -> String {
+        let process = Process()
+        process.executableURL = sundial
+        process.arguments = ["tokens", "mint", "--scope", "orders:write orders:read", "--client-id", "chaos-shop", "--ttl", "86400"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["SUNDIAL_JWT_HS256_SECRET": ChaosFleet.jwtSecret]) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        let token = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationStatus == 0, !token.isEmpty else { throw ChaosFailure("sundial tokens mint failed") }
+        return token
+    }
+
+    static func shell(_ command: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", command]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ChaosFailure("'\(command)' exited \(process.terminationStatus)") }
+    }
+}
+
+/// A flag set once from one task and read from others.
+final class ManagedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}
+
+/// One progress line on stderr, unbuffered.
+func report(_ line: String) {
+    FileHandle.standardError.write(Data("==> \(line)\n".utf8))
+}
