@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import SundialEngine
+import Workflows
 
 /// `/metrics` in Prometheus text format: the process's own metrics plus fleet-wide gauges read
 /// from Postgres at scrape time (workflows by type and status, runnable backlog, oldest due age,
@@ -26,9 +27,16 @@ struct MetricsRoute: Sendable {
     static var apiInFlight: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "sundial", metricName: "api_calls_in_flight", unitName: "", helpText: "Calls holding a concurrency permit per API.") }
 
+    static var deadlineMissed: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "sundial", metricName: "batch_deadline_missed", unitName: "",
+        helpText: "1 when the batch job's last business date (yesterday, store time) has no run completed by its midnight deadline.") }
+
     let registry: PrometheusCollectorRegistry
     let store: WorkflowStore
     let logger: Logger
+    /// Batch jobs whose deadline is watched, and the store's calendar.
+    var deadlineJobs: [String] = []
+    var storeCalendar: StoreCalendar? = nil
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/metrics") { _, _ in
@@ -47,6 +55,13 @@ struct MetricsRoute: Sendable {
                     registry.makeGauge(descriptor: Self.circuitOpened, labels: [("api", api.api)]).set(Double(api.openedCount))
                     registry.makeGauge(descriptor: Self.apiFailures, labels: [("api", api.api)]).set(Double(api.consecutiveFailures))
                     registry.makeGauge(descriptor: Self.apiInFlight, labels: [("api", api.api)]).set(Double(api.inFlight))
+                }
+                if let storeCalendar {
+                    let gauge = BatchDeadlineGauge(store: store, calendar: storeCalendar)
+                    for job in deadlineJobs {
+                        let missed = try await gauge.missed(job: job, now: Date())
+                        registry.makeGauge(descriptor: Self.deadlineMissed, labels: [("job", job)]).set(missed == true ? 1.0 : 0.0)
+                    }
                 }
             } catch {
                 logger.warning("fleet gauges unavailable for this scrape", metadata: ["error": "\(ErrorDescription.describe(error))"])

@@ -5,6 +5,7 @@ import PostgresNIO
 import Prometheus
 import ServiceLifecycle
 import SundialEngine
+import Workflows
 
 /// The HTTP surface of Sundial (`sundial serve`): health and metrics, the order intake API
 /// (INT-001) and the Stripe and carrier webhooks; the admin API joins it when it lands. One
@@ -21,10 +22,14 @@ public struct SundialServer: Sendable {
     /// and metrics.
     let workflows: WorkflowClient?
     let intake: IntakeConfiguration
+    /// The store's calendar, for the batch deadline gauge.
+    let storeCalendar: StoreCalendar
 
     public init(host: String, port: Int, client: PostgresClient, store: WorkflowStore,
                 registry: PrometheusCollectorRegistry, logger: Logger,
-                workflows: WorkflowClient? = nil, intake: IntakeConfiguration = IntakeConfiguration()) {
+                workflows: WorkflowClient? = nil, intake: IntakeConfiguration = IntakeConfiguration(),
+                storeCalendar: StoreCalendar = try! StoreCalendar()) {
+        self.storeCalendar = storeCalendar
         self.host = host
         self.port = port
         self.client = client
@@ -40,7 +45,8 @@ public struct SundialServer: Sendable {
         let router = Router()
         router.add(middleware: RequestOutcomeMiddleware(logger: logger))
         HealthRoutes(client: client, schema: store.database.schema, logger: logger).register(on: router)
-        MetricsRoute(registry: registry, store: store, logger: logger).register(on: router)
+        MetricsRoute(registry: registry, store: store, logger: logger, deadlineJobs: SunStyleWorkflows.deadlineJobs,
+                     storeCalendar: storeCalendar).register(on: router)
         for path: RouterPath in ["/health/live", "/health/ready", "/metrics"] { router.refuseOtherMethods(path, allowed: [.get]) }
         if let workflows {
             OrderRoutes(workflows: workflows, authentication: intake.authentication, logger: logger).register(on: router)

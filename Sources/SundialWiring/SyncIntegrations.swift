@@ -13,9 +13,6 @@ import Workflows
 /// directly; turned into ``SyncServices`` with the engine's history feed and cursors and the
 /// guarded Klaviyo client.
 public struct SyncIntegrations: Sendable {
-    /// The zone the schedules are read in (`SUNDIAL_STORE_TIME_ZONE`).
-    public static let defaultStoreTimeZone = "America/Chicago"
-
     public var storeTimeZone: String
     /// Nil: the export's write step fails with a clear, permanent error.
     public var warehouseFolder: URL?
@@ -23,7 +20,7 @@ public struct SyncIntegrations: Sendable {
     public var klaviyo: ClientConfiguration<KlaviyoCredentials>?
     public var settings: SyncSettings
 
-    public init(storeTimeZone: String = SyncIntegrations.defaultStoreTimeZone, warehouseFolder: URL?,
+    public init(storeTimeZone: String = StoreCalendar.defaultTimeZone, warehouseFolder: URL?,
                 klaviyo: ClientConfiguration<KlaviyoCredentials>?, settings: SyncSettings = SyncSettings()) {
         self.storeTimeZone = storeTimeZone
         self.warehouseFolder = warehouseFolder
@@ -43,8 +40,8 @@ public struct SyncIntegrations: Sendable {
     /// `SUNDIAL_SANDBOX_URL` for the sandbox's Klaviyo, `SUNDIAL_WAREHOUSE_CHUNK_EVENTS` (1000),
     /// `SUNDIAL_PROFILE_BATCH_SIZE` (500) and `SUNDIAL_SYNC_CURSOR_WAIT_SECONDS` (60).
     public static func fromEnvironment(_ reader: EnvironmentReader = EnvironmentReader()) throws -> SyncIntegrations {
-        let zone = reader.string("SUNDIAL_STORE_TIME_ZONE") ?? defaultStoreTimeZone
-        guard TimeZone(identifier: zone) != nil else {
+        let zone = reader.string("SUNDIAL_STORE_TIME_ZONE") ?? StoreCalendar.defaultTimeZone
+        guard (try? StoreCalendar(timeZone: zone)) != nil else {
             throw ConfigurationError(setting: "SUNDIAL_STORE_TIME_ZONE", problem: "'\(zone)' is not a known IANA time zone (e.g. America/Chicago)")
         }
         let folder = reader.string("SUNDIAL_WAREHOUSE_DIR").flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true) }

@@ -59,7 +59,14 @@ struct SchedulesCommand: AsyncParsableCommand {
         @Argument(help: "Schedule name.") var name: String
 
         func run() async throws {
-            guard let declaration = SunStyleWorkflows.schedules.first(where: { $0.name == name }) else {
+            let zone = EnvironmentReader().string("SUNDIAL_STORE_TIME_ZONE") ?? StoreCalendar.defaultTimeZone
+            let declarations: [ScheduleDeclaration]
+            do {
+                declarations = try SunStyleWorkflows.schedules(storeTimeZone: zone)
+            } catch {
+                throw CLIError(message: "SUNDIAL_STORE_TIME_ZONE: '\(zone)' is not a known IANA time zone")
+            }
+            guard let declaration = declarations.first(where: { $0.name == name }) else {
                 throw CLIError(message: "no schedule named '\(name)' is declared in this build")
             }
             let id = try await WorkflowsCommand.withClient(common) { client in try await client.store.triggerSchedule(declaration, now: Date()) }

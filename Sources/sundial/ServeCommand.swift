@@ -6,6 +6,7 @@ import PostgresNIO
 import Prometheus
 import ServiceLifecycle
 import SundialEngine
+import Workflows
 import SundialHTTP
 
 /// `sundial serve`: the HTTP server (health, metrics, order intake, webhooks), until SIGTERM or
@@ -40,6 +41,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("configuration: \(error)")
         }
 
+        let zone = reader.string("SUNDIAL_STORE_TIME_ZONE") ?? StoreCalendar.defaultTimeZone
+        guard let storeCalendar = try? StoreCalendar(timeZone: zone) else {
+            throw ValidationError("configuration: SUNDIAL_STORE_TIME_ZONE: '\(zone)' is not a known IANA time zone")
+        }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "sundial.server")
@@ -47,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = WorkflowStore(client: client, database: environment.database, logger: logger)
         let workflows = WorkflowClient(store: store, registry: Definitions.registry)
         let server = SundialServer(host: host, port: port, client: client, store: store, registry: registry, logger: logger,
-                                   workflows: workflows, intake: intake)
+                                   workflows: workflows, intake: intake, storeCalendar: storeCalendar)
         let application = server.makeApplication { bound in
             logger.info("serving", metadata: ["address": "http://\(host):\(bound)", "health": "/health/ready", "metrics": "/metrics",
                                               "intake": "\(intake.summary)"])

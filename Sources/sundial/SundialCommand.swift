@@ -11,7 +11,7 @@ struct SundialCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sundial",
         abstract: "Durable workflows on Postgres for SunStyle Retail.",
-        subcommands: [MigrateCommand.self, WorkerCommand.self, ServeCommand.self, WorkflowsCommand.self, SchedulesCommand.self, OutboxCommand.self, APIsCommand.self, TokensCommand.self, SandboxCommand.self])
+        subcommands: [MigrateCommand.self, WorkerCommand.self, ServeCommand.self, WorkflowsCommand.self, SchedulesCommand.self, BatchesCommand.self, OutboxCommand.self, APIsCommand.self, TokensCommand.self, SandboxCommand.self])
 }
 
 /// Options every command takes.

@@ -41,16 +41,21 @@ struct WorkerCommand: AsyncParsableCommand {
             SignedWebhookTransport(url: $0.url, secret: $0.secret, topics: ["order-status"], httpClient: http)
         }
         let integrations: OrderIntegrations?
+        let batch: BatchIntegrations
         let syncs: SyncIntegrations
-        let syncSchedules: [ScheduleDeclaration]
+        let schedules: [ScheduleDeclaration]
         let apiLimits: [APILimit]
         do {
             integrations = try OrderIntegrations.fromEnvironment()
+            batch = try BatchIntegrations.fromEnvironment()
             syncs = try SyncIntegrations.fromEnvironment()
-            syncSchedules = try syncs.schedules()
+            schedules = try batch.schedules() + syncs.schedules()
             apiLimits = try APILimit.configured()
         } catch let error as ConfigurationError {
             throw ValidationError("configuration: \(error)")
+        }
+        if batch.sftp == nil {
+            logger.warning("no SFTP import folder configured (SUNDIAL_SFTP_HOST …): the nightly batch's upload step will fail")
         }
         if syncs.warehouseFolder == nil {
             logger.notice("no warehouse folder (SUNDIAL_WAREHOUSE_DIR): this worker does not schedule the hourly warehouse export")
@@ -64,12 +69,14 @@ struct WorkerCommand: AsyncParsableCommand {
         do {
             try await WorkerHost.run(
                 environment: environment, worker: workerConfiguration, logger: logger, retention: retention,
-                outboxTransport: transport, schedules: syncSchedules, apiLimits: apiLimits,
+                outboxTransport: transport, schedules: schedules, apiLimits: apiLimits,
                 makeWorkflows: { engine in
-                    let services = integrations?.orderServices(httpClient: http, apiGuard: engine.apiGuard, logger: logger) ?? .unavailable
+                    let services = integrations?.orderServices(httpClient: http, apiGuard: engine.apiGuard, logger: logger)
+                    let batchServices = batch.batchServices(records: engine.records, accounting: services?.accounting, logger: logger)
                     let syncServices = syncs.syncServices(feed: engine.eventFeed, cursors: engine.syncCursors, httpClient: http,
                                                           apiGuard: engine.apiGuard, logger: logger)
-                    return WorkflowRegistry(SunStyleWorkflows.all(order: services) + SunStyleWorkflows.syncs(syncServices))
+                    return WorkflowRegistry(SunStyleWorkflows.all(order: services ?? .unavailable, batch: batchServices)
+                                            + SunStyleWorkflows.syncs(syncServices))
                 })
         } catch {
             try? await http.shutdown()

@@ -13,6 +13,8 @@ public struct ScheduleRow: Sendable, Codable, Equatable {
     public let nextFireAt: Date?
     public let lastSlot: Date?
     public let lastFiredAt: Date?
+    /// When the schedule was first synced into this database.
+    public let createdAt: Date
 }
 
 /// One workflow a schedule started.
@@ -135,14 +137,14 @@ extension WorkflowStore {
     /// Every schedule, by name.
     public func schedules() async throws -> [ScheduleRow] {
         let rows = try await client.query("""
-            SELECT name, workflow_type, cron, time_zone, misfire, enabled, next_fire_at, last_slot, last_fired_at
+            SELECT name, workflow_type, cron, time_zone, misfire, enabled, next_fire_at, last_slot, last_fired_at, created_at
             FROM schedules ORDER BY name
             """, logger: logger)
         var result: [ScheduleRow] = []
-        for try await (name, type, cron, zone, misfire, enabled, next, last, fired)
-            in rows.decode((String, String, String, String, String, Bool, Date?, Date?, Date?).self) {
+        for try await (name, type, cron, zone, misfire, enabled, next, last, fired, created)
+            in rows.decode((String, String, String, String, String, Bool, Date?, Date?, Date?, Date).self) {
             result.append(ScheduleRow(name: name, workflowType: type, cron: cron, timeZone: zone, misfire: misfire,
-                                      enabled: enabled, nextFireAt: next, lastSlot: last, lastFiredAt: fired))
+                                      enabled: enabled, nextFireAt: next, lastSlot: last, lastFiredAt: fired, createdAt: created))
         }
         return result
     }
