@@ -55,6 +55,19 @@ struct ChaosCommand: AsyncParsableCommand {
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         let http = ChaosHTTP(client: httpClient)
         let fleet = ChaosFleet(options: options, sundial: sundial, logFolder: logFolder)
+        // Ctrl-C or SIGTERM: take the sandbox, server and workers down too.
+        let interrupts = [SIGINT, SIGTERM].map { (signalNumber: Int32) -> any DispatchSourceSignal in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                fleet.killAllNow()
+                report("interrupted; stopped the sandbox, the server and the workers")
+                Foundation.exit(130)
+            }
+            source.resume()
+            return source
+        }
+        defer { interrupts.forEach { $0.cancel() } }
         let passed: Bool
         do {
             passed = try await drive(fleet: fleet, http: http, database: database, sundial: sundial, logger: logger)
@@ -79,7 +92,7 @@ struct ChaosCommand: AsyncParsableCommand {
             """
         let applied = try await http.send(.POST, "\(fleet.sandboxURL)/sandbox/faults", body: Data(faultBody.utf8))
         guard applied.status == 200 else { throw ChaosFailure("the sandbox refused the faults: \(String(decoding: applied.body, as: UTF8.self))") }
-        let token = try Self.mintToken(sundial: sundial)
+        let token = try await Self.mintToken(sundial: sundial)
         let tally = ChaosTally()
         let load = ChaosLoad(http: http, serverURL: fleet.serverURL, sandboxURL: fleet.sandboxURL, token: token, tally: tally)
         let prefix = "CH\(Int(Date().timeIntervalSince1970) % 100_000)"
@@ -117,13 +130,13 @@ struct ChaosCommand: AsyncParsableCommand {
                     while !done.isSet {
                         try? await Task.sleep(for: .milliseconds(options.killEveryMs))
                         if done.isSet { break }
-                        try fleet.killAndRestart(Int.random(in: 0..<options.workers))
+                        try await fleet.killAndRestart(Int.random(in: 0..<options.workers))
                         await tally.killed()
                         if !restarted, await tally.accepted.count >= options.orders / 3 {
                             restarted = true
                             report("restarting PostgreSQL")
                             let began = ContinuousClock.now
-                            try Self.shell(options.postgresRestart)
+                            try await Self.shell(options.postgresRestart)
                             await tally.restartedPostgres()
                             report("PostgreSQL back after \(ContinuousClock.now - began)")
                         }
@@ -195,7 +208,7 @@ struct ChaosCommand: AsyncParsableCommand {
         return false
     }
 
-    static func mintToken(sundial: URL) throws -> String {
+    static func mintToken(sundial: URL) async throws -> String {
         let process = Process()
         process.executableURL = sundial
         process.arguments = ["tokens", "mint", "--scope", "orders:write orders:read", "--client-id", "chaos-shop", "--ttl", "86400"]
@@ -203,19 +216,26 @@ struct ChaosCommand: AsyncParsableCommand {
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
-        process.waitUntilExit()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         let token = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard process.terminationStatus == 0, !token.isEmpty else { throw ChaosFailure("sundial tokens mint failed") }
         return token
     }
 
-    static func shell(_ command: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ChaosFailure("'\(command)' exited \(process.terminationStatus)") }
+    /// Runs `command` with bash and waits for bash itself to exit (`waitpid`): Foundation's
+    /// `Process` keeps reporting it running while a daemon it started (the restarted postmaster)
+    /// holds an inherited descriptor.
+    static func shell(_ command: String) async throws {
+        var pid: pid_t = 0
+        let arguments = ["/bin/bash", "-c", command]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ)
+        guard spawned == 0 else { throw ChaosFailure("could not run '\(command)': error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        let exitCode = (status >> 8) & 0xff
+        guard status & 0x7f == 0, exitCode == 0 else { throw ChaosFailure("'\(command)' exited \(exitCode)") }
     }
 }
 

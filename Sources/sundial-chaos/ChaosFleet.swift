@@ -65,11 +65,16 @@ final class ChaosFleet: @unchecked Sendable {
     }
 
     /// SIGKILLs worker `index` and starts a fresh process in its place.
-    func killAndRestart(_ index: Int) throws {
-        workers[index].kill()
+    func killAndRestart(_ index: Int) async throws {
+        await workers[index].kill()
         restarts += 1
         workers[index] = makeWorker(index, restarts)
         try workers[index].start()
+    }
+
+    /// SIGKILLs every process at once, from a signal handler.
+    func killAllNow() {
+        for process in [sandbox, server] + workers { process.signalKill() }
     }
 
     func stopAll() async {

@@ -36,11 +36,12 @@ final class ChildProcess: @unchecked Sendable {
         lock.withLock { self.process = process }
     }
 
-    /// SIGKILL: no drain, no goodbye.
-    func kill() {
+    /// SIGKILL: no drain, no goodbye. (Polls for the exit: `waitUntilExit` can block a
+    /// cooperative thread for good.)
+    func kill() async {
         guard let process = lock.withLock({ self.process }), process.isRunning else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
     /// SIGTERM, then SIGKILL after `grace`.
@@ -49,7 +50,12 @@ final class ChildProcess: @unchecked Sendable {
         Foundation.kill(process.processIdentifier, SIGTERM)
         let deadline = ContinuousClock.now + grace
         while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill() }
+        if process.isRunning { await kill() }
+    }
+
+    /// Sends SIGKILL without waiting.
+    func signalKill() {
+        if let process = lock.withLock({ self.process }), process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
     }
 
     var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
