@@ -10,13 +10,14 @@ public enum SunStyleWorkflows {
 
     /// The same definitions for processes that start, inspect and steer workflows but never run
     /// their steps (the server, the CLI): calling an outside service from them is an error.
-    public static var definitionsOnly: [any Workflow] { all(order: .unavailable) }
+    public static var definitionsOnly: [any Workflow] { all(order: .unavailable) + syncs() }
 
     /// Every schedule SunStyle runs, declared next to the workflows they start, in the default
-    /// store time zone (`America/Chicago`).
+    /// store time zone (`America/Chicago`): the nightly batch's and the syncs'.
     public static var schedules: [ScheduleDeclaration] {
         // The default zone is a valid identifier, so this cannot throw.
-        (try? schedules(storeTimeZone: StoreCalendar.defaultTimeZone)) ?? []
+        ((try? schedules(storeTimeZone: StoreCalendar.defaultTimeZone)) ?? [])
+            + ((try? syncSchedules(storeTimeZone: StoreCalendar.defaultTimeZone)) ?? [])
     }
 
     /// The schedules with the store's time zone (`SUNDIAL_STORE_TIME_ZONE`): the nightly

@@ -23,6 +23,7 @@ public struct SandboxConfiguration: Sendable {
     public var usps = USPS()
     public var quickBooks = QuickBooks()
     public var shop = Shop()
+    public var klaviyo = Klaviyo()
     /// Carrier tracking webhooks (INT-003); off until `trackingWebhooks.url` is set.
     public var trackingWebhooks = TrackingWebhooks()
 
@@ -127,6 +128,21 @@ public struct SandboxConfiguration: Sendable {
         /// parcel's last is held back and delivered right after that parcel's next event; a held
         /// event whose parcel sends nothing more goes out after two step intervals.
         public var reorder = false
+        public init() {}
+    }
+
+    /// The email-marketing platform (Klaviyo, INT-008): accepted private API keys, the bulk
+    /// import's limits and its request rate.
+    public struct Klaviyo: Sendable {
+        /// Accepted private keys (`Authorization: Klaviyo-API-Key <key>`).
+        public var apiKeys: Set<String> = ["pk_sandbox_klaviyo_private_key"]
+        /// Most profiles in one import job (Klaviyo: 10,000).
+        public var maxProfilesPerJob = 10_000
+        /// Largest request body (Klaviyo: 5 MB).
+        public var maxPayloadBytes = 5 * 1024 * 1024
+        /// Import jobs accepted per clock second before answering 429 with `Retry-After`
+        /// (Klaviyo's burst limit: 10/s); `nil` is unlimited.
+        public var jobsPerSecond: Int? = 10
         public init() {}
     }
 

@@ -16,6 +16,7 @@ extension SandboxServer {
         usps.addRoutes(to: group(.usps).add(middleware: USPSQuotaMiddleware(quota: usps.quota)))
         quickBooks.addRoutes(to: group(.quickbooks))
         shop.addRoutes(to: group(.shop))
+        klaviyo.addRoutes(to: group(.klaviyo))
         return router
     }
 }

@@ -17,9 +17,11 @@ import ServiceLifecycle
 ///   `/usps/labels/v3/label[/{trackingNumber}]`, `/usps/tracking/v3/tracking/{number}`
 /// - `/quickbooks` — QuickBooks Online: `/quickbooks/oauth2/v1/tokens/bearer`, `/quickbooks/v3/company/{realmId}/{invoice,customer,item,query}`
 /// - `/shop` — e-commerce receiver: `/shop/webhooks/order-status`
+/// - `/klaviyo` — email marketing (Klaviyo): `POST /klaviyo/api/profile-bulk-import-jobs`,
+///   `GET /klaviyo/api/profile-bulk-import-jobs/{id}`
 /// - `/sandbox` — control: `GET|POST /sandbox/faults`, `GET /sandbox/effects`, `POST /sandbox/reset`,
 ///   `POST /sandbox/tokens/expire`, `POST /sandbox/tracking/{trackingNumber}`, `GET /sandbox/tracking/events`,
-///   `GET /sandbox/shop/deliveries`, `GET /sandbox/stripe/webhooks`
+///   `GET /sandbox/shop/deliveries`, `GET /sandbox/stripe/webhooks`, `GET /sandbox/klaviyo/profiles`
 ///
 /// Outgoing: carrier tracking webhooks (`SandboxConfiguration.trackingWebhooks`) and Stripe
 /// events (`SandboxConfiguration.Stripe.webhookURL`), both signed and queued so a slow receiver
@@ -41,6 +43,7 @@ public final class SandboxServer: Service, Sendable {
     let usps: USPSSimulator
     let quickBooks: QuickBooksSimulator
     let shop: ShopReceiver
+    let klaviyo: KlaviyoSimulator
     let trackingWebhooks: CarrierWebhookEmitter
     private let boundPort = BoundPort()
 
@@ -55,6 +58,7 @@ public final class SandboxServer: Service, Sendable {
         self.usps = USPSSimulator(configuration: configuration.usps, tokens: tokens, labels: labels, ledger: ledger, clock: clock)
         self.quickBooks = QuickBooksSimulator(configuration: configuration.quickBooks, tokens: tokens, ledger: ledger, clock: clock)
         self.shop = ShopReceiver(configuration: configuration.shop, ledger: ledger, clock: clock)
+        self.klaviyo = KlaviyoSimulator(configuration: configuration.klaviyo, ledger: ledger, clock: clock)
         self.trackingWebhooks = CarrierWebhookEmitter(configuration: configuration.trackingWebhooks, clock: clock, seed: configuration.randomSeed)
     }
 
@@ -149,6 +153,7 @@ public final class SandboxServer: Service, Sendable {
         usps.reset()
         quickBooks.reset()
         shop.reset()
+        klaviyo.reset()
         trackingWebhooks.reset()
     }
 
@@ -177,6 +182,17 @@ public final class SandboxServer: Service, Sendable {
     /// Stripe events POSTed to `stripe.webhookURL` so far, in sending order, with their delivery status.
     public func stripeWebhookDeliveries() -> [StripeWebhookDelivery] {
         stripe.webhooks.deliveries()
+    }
+
+    /// The email-marketing platform's contacts, ordered by email (each with how many imports
+    /// touched it).
+    public func marketingProfiles() -> [MarketingContact] {
+        klaviyo.contacts()
+    }
+
+    /// The bulk import jobs the email-marketing platform accepted, oldest first.
+    public func profileImportJobs() -> [ProfileImportJobRecord] {
+        klaviyo.jobs()
     }
 
     /// Order-status webhooks received by the shop, oldest first (rejected ones included).

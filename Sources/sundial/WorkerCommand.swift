@@ -42,18 +42,26 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let integrations: OrderIntegrations?
         let batch: BatchIntegrations
+        let syncs: SyncIntegrations
         let schedules: [ScheduleDeclaration]
         let apiLimits: [APILimit]
         do {
             integrations = try OrderIntegrations.fromEnvironment()
             batch = try BatchIntegrations.fromEnvironment()
-            schedules = try batch.schedules()
+            syncs = try SyncIntegrations.fromEnvironment()
+            schedules = try batch.schedules() + syncs.schedules()
             apiLimits = try APILimit.configured()
         } catch let error as ConfigurationError {
             throw ValidationError("configuration: \(error)")
         }
         if batch.sftp == nil {
             logger.warning("no SFTP import folder configured (SUNDIAL_SFTP_HOST …): the nightly batch's upload step will fail")
+        }
+        if syncs.warehouseFolder == nil {
+            logger.notice("no warehouse folder (SUNDIAL_WAREHOUSE_DIR): this worker does not schedule the hourly warehouse export")
+        }
+        if syncs.klaviyo == nil {
+            logger.notice("no email-marketing platform (SUNDIAL_KLAVIYO_API_KEY or SUNDIAL_SANDBOX_URL): this worker does not schedule the profile sync")
         }
         if integrations == nil {
             logger.warning("no outside APIs configured (SUNDIAL_SANDBOX_URL or SUNDIAL_STRIPE_SECRET_KEY …): order workflows will fail their first step")
@@ -65,7 +73,10 @@ struct WorkerCommand: AsyncParsableCommand {
                 makeWorkflows: { engine in
                     let services = integrations?.orderServices(httpClient: http, apiGuard: engine.apiGuard, logger: logger)
                     let batchServices = batch.batchServices(records: engine.records, accounting: services?.accounting, logger: logger)
-                    return WorkflowRegistry(SunStyleWorkflows.all(order: services ?? .unavailable, batch: batchServices))
+                    let syncServices = syncs.syncServices(feed: engine.eventFeed, cursors: engine.syncCursors, httpClient: http,
+                                                          apiGuard: engine.apiGuard, logger: logger)
+                    return WorkflowRegistry(SunStyleWorkflows.all(order: services ?? .unavailable, batch: batchServices)
+                                            + SunStyleWorkflows.syncs(syncServices))
                 })
         } catch {
             try? await http.shutdown()

@@ -38,6 +38,8 @@ extension SandboxServer {
         group.get("tracking/events") { _, _ in try Self.encoded(self.trackingWebhookDeliveries()) }
         group.get("shop/deliveries") { _, _ in try Self.encoded(self.shopDeliveries()) }
         group.get("stripe/webhooks") { _, _ in try Self.encoded(self.stripeWebhookDeliveries()) }
+        group.get("klaviyo/profiles") { _, _ in try Self.encoded(self.marketingProfiles()) }
+        group.get("klaviyo/jobs") { _, _ in try Self.encoded(self.profileImportJobs()) }
     }
 
     /// `{"stripe": {…settings…}, "fedex": {…}, …}` for every API.

@@ -25,6 +25,9 @@ enum FaultResponses {
             return QuickBooksFault.systemFault(status: httpStatus, clock: clock)
         case .shop:
             return ShopReceiver.errorResponse(status: httpStatus, code: "server_error", message: "The shop is failing on purpose (sandbox fault injection).")
+        case .klaviyo:
+            return KlaviyoError.response(status: httpStatus, code: "error", title: "A server error occurred.",
+                                         detail: "The email-marketing API is failing on purpose (sandbox fault injection).")
         }
     }
 
@@ -52,6 +55,8 @@ enum FaultResponses {
             response = QuickBooksFault.throttled(clock: clock)
         case .shop:
             response = ShopReceiver.errorResponse(status: .tooManyRequests, code: "rate_limited", message: "Too many requests.")
+        case .klaviyo:
+            response = KlaviyoError.throttled(retryAfterSeconds: retryAfterSeconds)
         }
         if retryAfterSeconds > 0 {
             response.headers[.retryAfter] = String(retryAfterSeconds)

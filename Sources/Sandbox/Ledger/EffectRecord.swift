@@ -15,6 +15,10 @@ public enum EffectKind: String, Sendable, Codable, CaseIterable, Hashable {
     case webhookReceived
     /// A webhook with a missing or wrong signature was refused with 401.
     case webhookRejected
+    /// A contact was created or updated by a bulk profile import (Klaviyo); `resource` is the
+    /// profile id, `reference` its email, `idempotencyKey` the import job id, `detail`
+    /// `created` or `updated`.
+    case profileUpserted
 }
 
 /// One side effect, as the simulator saw it. Exists so tests can prove what the world saw,

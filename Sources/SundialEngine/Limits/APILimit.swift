@@ -31,6 +31,7 @@ public struct APILimit: Sendable, Equatable, Codable {
         APILimit(api: "ups", rateCapacity: 50, rateWindow: .seconds(1)),
         APILimit(api: "usps", rateCapacity: 60, rateWindow: .seconds(3600), cooldown: .seconds(60)),
         APILimit(api: "quickbooks", rateCapacity: 500, rateWindow: .seconds(60), maxConcurrent: 10),
+        APILimit(api: "klaviyo", rateCapacity: 150, rateWindow: .seconds(60)),
     ]
 
     /// Reads `rate=1400/10s,concurrent=10,failures=5,cooldown=30s` (any subset) over `self`.

@@ -39,7 +39,8 @@ public enum WorkerHost {
     }
 
     /// Runs a worker whose workflows receive the engine's ``WorkerServices``: the fleet's API
-    /// guard and read access to workflow records (for batch jobs).
+    /// guard, read access to workflow records (for batch jobs), and the history feed and cursors
+    /// of the scheduled syncs.
     public static func run(
         environment: EngineEnvironment, worker configuration: WorkerConfiguration, logger: Logger,
         counters: StoreCounters = StoreCounters(),
@@ -52,7 +53,9 @@ public enum WorkerHost {
         let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
         let store = WorkflowStore(client: client, database: environment.database, logger: logger, counters: counters)
         let apiGuard = PostgresAPIGuard(store: store, holder: configuration.workerID, logger: logger)
-        let registry = try makeWorkflows(WorkerServices(apiGuard: apiGuard, records: PostgresWorkflowRecords(store: store)))
+        let registry = try makeWorkflows(WorkerServices(
+            apiGuard: apiGuard, records: PostgresWorkflowRecords(store: store),
+            eventFeed: PostgresWorkflowEventFeed(store: store), syncCursors: PostgresSyncCursors(store: store)))
         let worker = Worker(store: store, registry: registry, configuration: configuration, logger: logger)
         let retention = RetentionService(store: store, configuration: retentionConfiguration, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [

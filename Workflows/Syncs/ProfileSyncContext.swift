@@ -1,0 +1,25 @@
+import Sundial
+
+/// What a profile sync run remembers between batches: its run number and cursor range, the last
+/// completed order handed over, and what was sent so far.
+public struct ProfileSyncContext: Codable, Sendable, Equatable {
+    public var input: SyncRunInput
+    public var runNumber: Int?
+    /// The cursor as taken (`nil`: the first run).
+    public var cursorFrom: String?
+    /// The exclusive end of this run's range (the feed's horizon when the cursor was taken).
+    public var horizon: EventPosition?
+    /// The last order completion handed over; the cursor moves here at the end.
+    public var position: EventPosition?
+    public var batches = 0
+    public var profilesSent = 0
+    /// Completed orders whose customer has no email (nothing to send).
+    public var skippedWithoutEmail = 0
+    /// The platform's import job ids, one per batch.
+    public var jobIDs: [String] = []
+    public var cursorWaits = 0
+
+    public init(input: SyncRunInput) { self.input = input }
+
+    var readAfter: EventPosition? { position ?? cursorFrom.flatMap(EventPosition.init(text:)) }
+}

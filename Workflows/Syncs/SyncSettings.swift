@@ -1,0 +1,17 @@
+/// The knobs of the scheduled syncs: how many history events one warehouse chunk covers, how
+/// many profiles one bulk import carries, and how long a run waits for an earlier run that still
+/// holds the cursor.
+public struct SyncSettings: Sendable {
+    /// History events per warehouse chunk (one checkpoint, one file per table and hour).
+    public var exportChunkSize = 1000
+    /// Completed orders read per profile batch (one bulk import per batch).
+    public var profileBatchSize = 500
+    /// Pause before asking again for a cursor another run holds.
+    public var cursorWait: Duration = .seconds(60)
+
+    public init(exportChunkSize: Int = 1000, profileBatchSize: Int = 500, cursorWait: Duration = .seconds(60)) {
+        self.exportChunkSize = exportChunkSize
+        self.profileBatchSize = profileBatchSize
+        self.cursorWait = cursorWait
+    }
+}
