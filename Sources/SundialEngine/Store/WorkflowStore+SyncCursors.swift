@@ -20,7 +20,7 @@ extension WorkflowStore {
             UNION ALL
             SELECT false, NULL::text, 0::int8, owner FROM sync_cursors WHERE name = \(name) AND NOT EXISTS (SELECT 1 FROM taken)
             """, logger: logger)
-        for try await (granted, position, generation, owner) in rows.decode((Bool, String?, Int64, UUID?).self) {
+        if let (granted, position, generation, owner) = try await first(rows.decode((Bool, String?, Int64, UUID?).self)) {
             if granted { return .acquired(position: position, runNumber: Int(generation) + 1) }
             if let owner { return .held(by: owner) }
         }
@@ -46,7 +46,7 @@ extension WorkflowStore {
             UNION ALL
             SELECT generation FROM sync_cursor_advances WHERE name = \(name) AND run_id = \(run)
             """, logger: logger)
-        for try await generation in rows.decode(Int64.self) { return Int(generation) }
+        if let generation = try await first(rows.decode(Int64.self)) { return Int(generation) }
         return nil
     }
 }
