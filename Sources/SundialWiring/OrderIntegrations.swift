@@ -109,6 +109,7 @@ public struct OrderIntegrations: Sendable {
         }
         integrations.settings.pollInterval = .milliseconds(try reader.int("SUNDIAL_TRACKING_POLL_MS", default: 15 * 60 * 1000, range: 100...86_400_000))
         integrations.settings.stallAfter = .seconds(try reader.int("SUNDIAL_TRACKING_STALL_SECONDS", default: 3 * 24 * 3600, range: 1...(60 * 24 * 3600)))
+        integrations.settings.straySweepDelaySeconds = try reader.int("SUNDIAL_STRAY_SWEEP_DELAY_SECONDS", default: 300, range: 0...86_400)
         integrations.settings.paymentConfirmationTimeout = .seconds(try reader.int("SUNDIAL_PAYMENT_CONFIRM_SECONDS", default: 30 * 60, range: 1...(7 * 24 * 3600)))
         return integrations
     }

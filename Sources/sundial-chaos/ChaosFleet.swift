@@ -31,6 +31,7 @@ final class ChaosFleet: @unchecked Sendable {
             "SUNDIAL_STRIPE_WEBHOOK_SECRET": "whsec_sandbox_secret",
             "SUNDIAL_CARRIER_WEBHOOK_SECRET": Self.carrierSecret,
             "SUNDIAL_TRACKING_POLL_MS": "5000",
+            "SUNDIAL_STRAY_SWEEP_DELAY_SECONDS": "3",
             "SUNDIAL_LEASE_SECONDS": "5",
             "SUNDIAL_POLL_SECONDS": "0.5",
             "SUNDIAL_LOG_FORMAT": "json",

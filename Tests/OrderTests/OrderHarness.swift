@@ -28,6 +28,7 @@ struct OrderHarness: Sendable {
         var settings = OrderSettings()
         settings.pollInterval = .milliseconds(300)
         settings.paymentConfirmationTimeout = .seconds(6)
+        settings.straySweepDelaySeconds = 1
         return settings
     }
 
@@ -129,6 +130,7 @@ struct OrderHarness: Sendable {
             "SUNDIAL_SANDBOX_URL": sandboxURL,
             "SUNDIAL_LABEL_DIR": labelFolder.path,
             "SUNDIAL_TRACKING_POLL_MS": "300",
+            "SUNDIAL_STRAY_SWEEP_DELAY_SECONDS": "1",
             "SUNDIAL_LOG_FORMAT": "json",
         ]
         for limit in Self.limits {

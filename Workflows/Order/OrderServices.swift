@@ -51,6 +51,9 @@ public struct OrderSettings: Sendable, Equatable {
     public var stallAfter: Duration = .seconds(3 * 24 * 3600)
     /// How long an asynchronous payment may stay `processing` before the order is cancelled.
     public var paymentConfirmationTimeout: Duration = .seconds(30 * 60)
+    /// How long after a FedEx/UPS label is bought a sweep looks for stray labels under the same
+    /// reference (a stale run's purchase landing late).
+    public var straySweepDelaySeconds = 300
     /// QuickBooks customer the online orders are invoiced to.
     public var invoiceCustomerID = "1"
     /// QuickBooks items for merchandise and shipping lines.

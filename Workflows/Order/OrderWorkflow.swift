@@ -169,8 +169,19 @@ public struct OrderWorkflow: Workflow {
         let request = LabelRequest(
             shipper: services.shipper, recipient: ctx.order.shippingAddress.postalAddress,
             weightPounds: ctx.order.weightPounds, service: choice.service, shipDate: ctx.shipDate)
+        // A stale run must not buy a second label next to the one the run that took over kept.
+        try await step.ensureLeaseHeld()
         let label = try await carrier.buyLabel(request, idempotencyKey: purchaseKey)
         step.onUndo(.voidLabel(carrier: choice.carrier, trackingNumber: label.trackingNumber))
+        if !carrier.purchasesAreIdempotent {
+            // A stale run paused between that check and the purchase could still buy one: a
+            // sweep looks again a little later and voids whatever is not the kept label.
+            try step.startChild(StrayLabelSweep.self, key: "\(ctx.order.orderID)/\(choice.carrier)/kept",
+                                input: StrayLabelSweep.Input(
+                                    orderID: ctx.order.orderID, carrier: choice.carrier,
+                                    reference: CustomerReference.derive(fromIdempotencyKey: purchaseKey),
+                                    keep: label.trackingNumber, delaySeconds: services.settings.straySweepDelaySeconds))
+        }
         let storedAt = try await services.labels.store(label, orderID: ctx.order.orderID)
         ctx.label = LabelRecord(carrier: choice.carrier, trackingNumber: label.trackingNumber, service: choice.service,
                                 storedAt: storedAt, format: label.imageFormat)

@@ -3,21 +3,34 @@ import Integrations
 import Sundial
 
 /// Voids any label a carrier sold under an order's customer reference that the order did not
-/// keep: a purchase whose response was lost before the order failed over to the next carrier.
-/// Runs as a child workflow so the order never waits for a carrier that is down; it retries
-/// patiently (hours) on its own and then completes with what it voided.
+/// keep: a purchase whose response was lost before the order failed over to the next carrier, or
+/// one bought by a stale run (a worker paused past its lease) after another run kept its own.
+/// Runs as a child workflow so the order never waits for a carrier that is down; it waits
+/// `delaySeconds` first (so a stale purchase in flight has landed), retries patiently (hours) on
+/// its own, and completes with what it voided.
 public struct StrayLabelSweep: Workflow {
     public static let name = "stray-label-sweep"
     public static let version = 1
-    public static let initialState = State.sweep
+    public static let initialState = State.wait
 
-    public enum State: String, WorkflowState { case sweep }
+    public enum State: String, WorkflowState { case wait, sweep }
 
     public struct Input: Codable, Sendable, Equatable {
         public var orderID: String
         /// Routing key of the carrier (`fedex`, `ups`).
         public var carrier: String
         public var reference: String
+        /// The label the order kept under this reference, never voided.
+        public var keep: String?
+        public var delaySeconds: Int
+
+        public init(orderID: String, carrier: String, reference: String, keep: String? = nil, delaySeconds: Int = 0) {
+            self.orderID = orderID
+            self.carrier = carrier
+            self.reference = reference
+            self.keep = keep
+            self.delaySeconds = delaySeconds
+        }
     }
 
     public typealias Context = Input
@@ -38,11 +51,12 @@ public struct StrayLabelSweep: Workflow {
     }
 
     public func run(_ state: State, _ ctx: inout Input, _ step: Step<Self>) async throws -> Next {
+        if state == .wait { return .sleep(for: .seconds(ctx.delaySeconds), then: .sweep) }
         guard let carrier = carriers[ctx.carrier] else {
             throw WorkflowError.retryable("carrier \(ctx.carrier) is not configured on this worker")
         }
         var voided: [String] = []
-        for stray in try await carrier.labels(withReference: ctx.reference) where stray.status != .cancelled {
+        for stray in try await carrier.labels(withReference: ctx.reference) where stray.status != .cancelled && stray.trackingNumber != ctx.keep {
             step.logger.notice("voiding a stray label", metadata: ["order_id": "\(ctx.orderID)", "carrier": "\(ctx.carrier)",
                                                                    "tracking_number": "\(stray.trackingNumber)"])
             try await carrier.voidLabel(trackingNumber: stray.trackingNumber)
