@@ -14,8 +14,14 @@ extension WorkflowStore {
     /// its input is the same. A different input is a ``StoreError/conflictingInput``.
     ///
     /// One prepared statement (`StartWorkflowStatement`), one transaction: the row, its `started`
-    /// history entry and the wake-up NOTIFY (delivered on commit). Served by the
+    /// history entry and the wake-up NOTIFY (delivered on commit), then a read-back of a new row. Served by the
     /// `workflows_business_key_unique` index.
+    /// Whether a workflow row exists (primary key).
+    func exists(_ id: UUID) async throws -> Bool {
+        let rows = try await client.query("SELECT 1 FROM workflows WHERE id = \(id)", logger: logger)
+        return try await first(rows.decode(Int.self)) != nil
+    }
+
     func startWorkflow(
         type: String, version: Int, businessKey: String, initialState: String, input: String, context: String
     ) async throws -> StartedWorkflow {
@@ -33,6 +39,11 @@ extension WorkflowStore {
                 guard sameInput else {
                     throw StoreError.conflictingInput(type: type, businessKey: businessKey, existingID: existingID)
                 }
+                // An autocommit statement commits at the protocol's Sync, after its rows and
+                // CommandComplete were sent: a connection killed in between (a PostgreSQL restart)
+                // rolls back a start the client already read. Before answering "accepted", read
+                // the row back (primary key); a start that did not survive is made again.
+                if created, try await !exists(existingID) { continue }
                 return StartedWorkflow(id: existingID, created: created, status: WorkflowStatus(rawValue: status) ?? .runnable)
             }
         }
