@@ -191,7 +191,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SundialEngineTests",
-            dependencies: ["SundialEngine", "Workflows", "SundialTestSupport", "SundialTestWorker"]
+            dependencies: [
+                "SundialEngine", "Workflows", "SundialTestSupport", "SundialTestWorker",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
     ]
 )

@@ -31,6 +31,7 @@ extension WorkflowStore {
                 guard sameInput else {
                     throw StoreError.conflictingInput(type: type, businessKey: businessKey, existingID: existingID)
                 }
+                if created { metrics.started(type: type) }
                 return StartedWorkflow(id: existingID, created: created, status: WorkflowStatus(rawValue: status) ?? .runnable)
             }
         }
