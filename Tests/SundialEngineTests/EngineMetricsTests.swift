@@ -7,7 +7,7 @@ import SundialTestSupport
 
 @Suite("Engine metrics")
 struct EngineMetricsTests {
-    @Test("running workflows moves the started, completed, retry and transition latency metrics")
+    @Test("running workflows moves the started, completed, failed, compensated, retry and transition latency metrics")
     func countersMove() async throws {
         try await TestDatabase.with { db in
             let registry = PrometheusCollectorRegistry()
@@ -17,6 +17,7 @@ struct EngineMetricsTests {
             let five = try await client.start(FiveSteps.self, key: "m-five", input: .init(n: 5))
             _ = try await client.start(FiveSteps.self, key: "m-five", input: .init(n: 5))   // same start again: not counted
             let flaky = try await client.start(FlakyProbe.self, key: "m-flaky", input: .init(failures: 2, permanent: false))
+            let saga = try await client.start(SagaProbe.self, key: "m-saga", input: .init(tag: "m-saga", mode: "fail"))
             let worker = Worker(store: store, registry: db.registry, configuration: WorkerConfiguration(
                 workerID: "metrics-test", concurrency: 4, leaseDuration: .seconds(5), pollInterval: .milliseconds(200),
                 drainDeadline: .seconds(5)), logger: db.logger)
@@ -24,6 +25,7 @@ struct EngineMetricsTests {
                 group.addTask { try await worker.run() }
                 #expect(try await client.waitUntilSettled(five.id, timeout: .seconds(20)).status == .completed)
                 #expect(try await client.waitUntilSettled(flaky.id, timeout: .seconds(30)).status == .completed)
+                #expect(try await client.waitUntilSettled(saga.id, timeout: .seconds(20)).status == .compensated)
                 worker.beginDrain()
                 try await group.waitForAll()
             }
@@ -41,7 +43,11 @@ struct EngineMetricsTests {
             }
             let samples = counts.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +)
             #expect(samples == 5, "\(counts)")
-            #expect(!text.contains("sundial_workflows_failed_total"))
+            // The saga failed, then its undos ran: one failure and one compensated ending.
+            #expect(text.contains(#"sundial_workflows_failed_total{type="probe-saga"} 1"#))
+            #expect(text.contains(#"sundial_workflows_compensated_total{type="probe-saga"} 1"#))
+            #expect(!text.contains(#"sundial_workflows_failed_total{type="probe-five-steps"}"#))
+            #expect(!text.contains("sundial_workflows_cancelled_total"))
         }
     }
 }
