@@ -48,6 +48,33 @@ struct EngineMetricsTests {
             #expect(text.contains(#"sundial_workflows_compensated_total{type="probe-saga"} 1"#))
             #expect(!text.contains(#"sundial_workflows_failed_total{type="probe-five-steps"}"#))
             #expect(!text.contains("sundial_workflows_cancelled_total"))
+            #expect(!text.contains("sundial_lease_takeovers_total"))
+        }
+    }
+
+    @Test("a workflow claimed after another worker's lease expired counts as a lease takeover")
+    func leaseTakeover() async throws {
+        try await TestDatabase.with { db in
+            let registry = PrometheusCollectorRegistry()
+            var store = db.store
+            store.metrics = EngineMetrics(factory: PrometheusMetricsFactory(registry: registry))
+            let started = try await db.workflows.start(FiveSteps.self, key: "m-takeover", input: .init(n: 5))
+            // A worker "crashes" holding the lease: claimed, never committed.
+            let held = try await db.store.claimDue(worker: "crashed", definitions: [(FiveSteps.name, FiveSteps.version)],
+                                                   limit: 10, lease: .seconds(1))
+            #expect(held.map(\.id) == [started.id])
+            let worker = Worker(store: store, registry: db.registry, configuration: WorkerConfiguration(
+                workerID: "survivor", concurrency: 2, leaseDuration: .seconds(5), pollInterval: .milliseconds(200),
+                drainDeadline: .seconds(5)), logger: db.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await worker.run() }
+                #expect(try await db.workflows.waitUntilSettled(started.id, timeout: .seconds(20)).status == .completed)
+                worker.beginDrain()
+                try await group.waitForAll()
+            }
+            var buffer: [UInt8] = []
+            registry.emit(into: &buffer)
+            #expect(String(decoding: buffer, as: UTF8.self).contains(#"sundial_lease_takeovers_total{type="probe-five-steps"} 1"#))
         }
     }
 }
