@@ -18,6 +18,7 @@ struct EngineMetricsTests {
             _ = try await client.start(FiveSteps.self, key: "m-five", input: .init(n: 5))   // same start again: not counted
             let flaky = try await client.start(FlakyProbe.self, key: "m-flaky", input: .init(failures: 2, permanent: false))
             let saga = try await client.start(SagaProbe.self, key: "m-saga", input: .init(tag: "m-saga", mode: "fail"))
+            let failover = try await client.start(FlakyProbe.self, key: "m-failover", input: .init(failures: 1, permanent: true))
             let worker = Worker(store: store, registry: db.registry, configuration: WorkerConfiguration(
                 workerID: "metrics-test", concurrency: 4, leaseDuration: .seconds(5), pollInterval: .milliseconds(200),
                 drainDeadline: .seconds(5)), logger: db.logger)
@@ -26,6 +27,7 @@ struct EngineMetricsTests {
                 #expect(try await client.waitUntilSettled(five.id, timeout: .seconds(20)).status == .completed)
                 #expect(try await client.waitUntilSettled(flaky.id, timeout: .seconds(30)).status == .completed)
                 #expect(try await client.waitUntilSettled(saga.id, timeout: .seconds(20)).status == .compensated)
+                #expect(try await client.waitUntilSettled(failover.id, timeout: .seconds(20)).status == .completed)
                 worker.beginDrain()
                 try await group.waitForAll()
             }
@@ -33,9 +35,11 @@ struct EngineMetricsTests {
             registry.emit(into: &buffer)
             let text = String(decoding: buffer, as: UTF8.self)
             #expect(text.contains(#"sundial_workflows_started_total{type="probe-five-steps"} 1"#))
-            #expect(text.contains(#"sundial_workflows_started_total{type="probe-flaky"} 1"#))
+            #expect(text.contains(#"sundial_workflows_started_total{type="probe-flaky"} 2"#))
             #expect(text.contains(#"sundial_workflows_completed_total{type="probe-five-steps"} 1"#))
-            #expect(text.contains(#"sundial_workflows_completed_total{type="probe-flaky"} 1"#))
+            #expect(text.contains(#"sundial_workflows_completed_total{type="probe-flaky"} 2"#))
+            // A permanent error took the declared failure branch (the order's carrier failover).
+            #expect(text.contains(#"sundial_failovers_total{type="probe-flaky",state="call"} 1"#))
             #expect(text.contains(#"sundial_step_retries_total{type="probe-flaky",state="call"} 2"#))
             // Five handlers ran for the five-step workflow, one latency sample each (states summed).
             let counts = text.split(separator: "\n").filter {
