@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // The public workflow API: what `Workflows/` is written against. No database, no HTTP.
@@ -118,6 +119,8 @@ let package = Package(
                 "SundialEngine",
                 "Workflows",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -191,7 +194,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SundialEngineTests",
-            dependencies: ["SundialEngine", "Workflows", "SundialTestSupport", "SundialTestWorker"]
+            dependencies: [
+                "SundialEngine", "Workflows", "SundialTestSupport", "SundialTestWorker",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
     ]
 )

@@ -28,6 +28,7 @@ public struct BearerAuthentication: Sendable {
         } catch let rejection as AccessTokenVerifier.Rejection {
             throw Self.invalidToken(rejection.description)
         }
+        RequestIdentity.record(caller: client.clientID)
         guard client.scopes.contains(scope) else {
             var headers = HTTPFields()
             headers[.wwwAuthenticate] = #"Bearer realm="sundial", error="insufficient_scope", scope="\#(scope)""#

@@ -10,12 +10,16 @@ public struct IntakeConfiguration: Sendable {
     public var stripe: TimestampedSignature?
     /// By carrier (`fedex`, `ups`, `usps`).
     public var carriers: [String: TimestampedSignature]
+    /// Per-client rate limit of `/api/v1/orders*` (`SUNDIAL_INTAKE_RATE`); nil: no limit.
+    public var rateLimiter: IntakeRateLimiter?
 
     public init(authentication: BearerAuthentication = BearerAuthentication(verifier: nil),
-                stripe: TimestampedSignature? = nil, carriers: [String: TimestampedSignature] = [:]) {
+                stripe: TimestampedSignature? = nil, carriers: [String: TimestampedSignature] = [:],
+                rateLimiter: IntakeRateLimiter? = nil) {
         self.authentication = authentication
         self.stripe = stripe
         self.carriers = carriers
+        self.rateLimiter = rateLimiter
     }
 
     /// Reads the `SUNDIAL_JWT_*`, `SUNDIAL_STRIPE_WEBHOOK_SECRET` and
@@ -64,7 +68,15 @@ public struct IntakeConfiguration: Sendable {
                 carriers[carrier] = TimestampedSignature(secrets: own)
             }
         }
-        return IntakeConfiguration(authentication: BearerAuthentication(verifier: verifier), stripe: stripe, carriers: carriers)
+        var rateLimiter: IntakeRateLimiter?
+        if let text = reader.string("SUNDIAL_INTAKE_RATE"), text.lowercased() != "off" {
+            guard let rate = RatePerWindow(text) else {
+                throw ConfigurationError(setting: "SUNDIAL_INTAKE_RATE", problem: "expected calls per window such as '100/1m', '10/1s' or 'off', got '\(text)'")
+            }
+            rateLimiter = IntakeRateLimiter(rate: rate)
+        }
+        return IntakeConfiguration(authentication: BearerAuthentication(verifier: verifier), stripe: stripe, carriers: carriers,
+                                   rateLimiter: rateLimiter)
     }
 
     /// Names of what is configured, for the start-up log line (never the values).
@@ -72,7 +84,7 @@ public struct IntakeConfiguration: Sendable {
         let auth = authentication.verifier.map { verifier in
             verifier.keys.map { "\($0.algorithm.rawValue)\($0.kid.map { "(kid \($0))" } ?? "")" }.joined(separator: ",")
         } ?? "none"
-        return "token keys: \(auth); stripe webhook: \(stripe == nil ? "off" : "on"); carrier webhooks: \(carriers.keys.sorted().joined(separator: ",").nilIfEmpty ?? "off")"
+        return "token keys: \(auth); rate per client: \(rateLimiter.map { "\($0.rate.calls) per \($0.rate.window)" } ?? "off"); stripe webhook: \(stripe == nil ? "off" : "on"); carrier webhooks: \(carriers.keys.sorted().joined(separator: ",").nilIfEmpty ?? "off")"
     }
 
     private static func secrets(_ reader: EnvironmentReader, _ name: String) -> [String]? {

@@ -17,6 +17,8 @@ struct OrderRoutes: Sendable {
     let workflows: WorkflowClient
     let authentication: BearerAuthentication
     let logger: Logger
+    /// Per-client rate limit, checked right after the token (before the body is read).
+    var rateLimiter: IntakeRateLimiter? = nil
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/api/v1/orders") { request, _ in try await submit(request) }
@@ -35,6 +37,7 @@ struct OrderRoutes: Sendable {
     /// again, 409 for the same order id with a different body, 422 naming every bad field.
     func submit(_ request: Request) async throws -> Response {
         let client = try await authentication.authorize(request, scope: Self.writeScope)
+        try rateLimiter?.admit(client)
         let body = try await JSONRequestBody.read(request)
         let order: OrderInput
         switch try OrderInputParser.parse(body) {
@@ -67,7 +70,8 @@ struct OrderRoutes: Sendable {
 
     /// `GET /api/v1/orders/{order_id}`: the order's ``OrderView``.
     func show(_ request: Request, orderID: String) async throws -> Response {
-        _ = try await authentication.authorize(request, scope: Self.readScope)
+        let client = try await authentication.authorize(request, scope: Self.readScope)
+        try rateLimiter?.admit(client)
         let snapshot = try await find(orderID)
         // Foundation writes UUIDs in upper case; every other answer of the API uses lower case.
         var view = try JSONSerialization.jsonObject(with: try JSONEncoder.sundial.encode(try Self.view(of: snapshot))) as? [String: Any] ?? [:]
@@ -79,6 +83,7 @@ struct OrderRoutes: Sendable {
     /// recorded (the worker runs the compensations), 409 when the order refuses it or has ended.
     func cancel(_ request: Request, orderID: String) async throws -> Response {
         let client = try await authentication.authorize(request, scope: Self.writeScope)
+        try rateLimiter?.admit(client)
         let body = try await JSONRequestBody.read(request, limit: 8 * 1024)
         let reason = try Self.cancelReason(body)
         let snapshot = try await find(orderID)

@@ -1,23 +1,30 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Gives every request its final answer and one log line. Errors thrown by routes become their
-/// JSON answer (``APIError`` as is; Hummingbird's 404 for an unknown route and other
+/// Gives every request its final answer and one access-log line. Errors thrown by routes become
+/// their JSON answer (``APIError`` as is; Hummingbird's 404 for an unknown route and other
 /// `HTTPError`s in the same `{"error": {...}}` shape; anything else a logged 500 that tells the
-/// caller nothing internal). The log line names method, path, status, error code and duration —
-/// never headers or bodies, which carry tokens, signatures and customer data.
+/// caller nothing internal). Every answer carries `X-Request-Id` (the caller's, when well
+/// formed, else a new one). The log line names the request id, who called (the authenticated
+/// client id or token name, recorded through ``RequestIdentity``), method, path, status, error
+/// code and milliseconds — never headers, query strings or bodies, which carry tokens,
+/// signatures and customer data.
 struct RequestOutcomeMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
+
+    static let requestIDHeader = HTTPField.Name("X-Request-Id")!
 
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
-        let response: Response
+        let identity = RequestIdentity(requestID: RequestIdentity.requestID(fromHeader: request.headers[Self.requestIDHeader]))
+        var response: Response
         var code: String?
         do {
-            response = try await next(request, context)
+            response = try await RequestIdentity.$current.withValue(identity) { try await next(request, context) }
         } catch let error as APIError {
             code = error.code
             response = try error.response(from: request, context: context)
@@ -32,6 +39,7 @@ struct RequestOutcomeMiddleware: RouterMiddleware {
         } catch {
             logger.error("request failed", metadata: [
                 "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "error": "\(String(reflecting: error))",
+                "request_id": "\(identity.requestID)",
             ])
             let rendered = APIError(.internalServerError, code: "internal_error", message: "the server failed to answer; see its log")
             code = rendered.code
@@ -42,7 +50,10 @@ struct RequestOutcomeMiddleware: RouterMiddleware {
             "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
             "ms": "\(((Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15) * 10).rounded() / 10)",
         ]
+        metadata["request_id"] = "\(identity.requestID)"
+        if let who = identity.who { metadata["client"] = "\(who)" }
         if let code { metadata["error"] = "\(code)" }
+        response.headers[Self.requestIDHeader] = identity.requestID
         logger.log(level: response.status.code >= 500 ? .warning : .info, "request", metadata: metadata)
         return response
     }

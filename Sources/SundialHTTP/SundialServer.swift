@@ -27,6 +27,8 @@ public struct SundialServer: Sendable {
     let schedules: [ScheduleDeclaration]
     /// The store's calendar, for the batch deadline gauge.
     let storeCalendar: StoreCalendar
+    /// TLS and the server-wide body cap (plain HTTP and 1 MiB unless set).
+    public var security = ServerSecurity()
 
     public init(host: String, port: Int, client: PostgresClient, store: WorkflowStore,
                 registry: PrometheusCollectorRegistry, logger: Logger,
@@ -57,12 +59,13 @@ public struct SundialServer: Sendable {
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: RequestOutcomeMiddleware(logger: logger))
+        router.add(middleware: RequestSizeLimitMiddleware(maxBytes: security.maxBodyBytes))
         HealthRoutes(client: client, schema: store.database.schema, logger: logger).register(on: router)
         MetricsRoute(registry: registry, store: store, logger: logger, deadlineJobs: SunStyleWorkflows.deadlineJobs,
                      storeCalendar: storeCalendar).register(on: router)
         for path: RouterPath in ["/health/live", "/health/ready", "/metrics"] { router.refuseOtherMethods(path, allowed: [.get]) }
         if let workflows {
-            OrderRoutes(workflows: workflows, authentication: intake.authentication, logger: logger).register(on: router)
+            OrderRoutes(workflows: workflows, authentication: intake.authentication, logger: logger, rateLimiter: intake.rateLimiter).register(on: router)
             StripeWebhookRoute(signature: intake.stripe, workflows: workflows, logger: logger).register(on: router)
             CarrierWebhookRoute(signatures: intake.carriers, workflows: workflows, logger: logger).register(on: router)
         }
@@ -72,7 +75,7 @@ public struct SundialServer: Sendable {
 
     public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
-            router: makeRouter(),
+            router: makeRouter(), server: security.server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "sundial"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

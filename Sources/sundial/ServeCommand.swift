@@ -35,8 +35,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535") }
         let intake: IntakeConfiguration
+        let security: ServerSecurity
         do {
             intake = try await IntakeConfiguration.fromEnvironment(reader)
+            security = try ServerSecurity.fromEnvironment(reader)
         } catch let error as ConfigurationError {
             throw ValidationError("configuration: \(error)")
         }
@@ -46,16 +48,17 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("configuration: SUNDIAL_STORE_TIME_ZONE: '\(zone)' is not a known IANA time zone")
         }
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(PrometheusMetricsFactory.sundial(registry: registry))
         let logger = Logger(label: "sundial.server")
         let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
         let store = WorkflowStore(client: client, database: environment.database, logger: logger)
         let workflows = WorkflowClient(store: store, registry: Definitions.registry)
-        let server = SundialServer(host: host, port: port, client: client, store: store, registry: registry, logger: logger,
+        var server = SundialServer(host: host, port: port, client: client, store: store, registry: registry, logger: logger,
                                    workflows: workflows, intake: intake, storeCalendar: storeCalendar,
                                    schedules: (try? SunStyleWorkflows.schedules(storeTimeZone: zone)) ?? [])
+        server.security = security
         let application = server.makeApplication { bound in
-            logger.info("serving", metadata: ["address": "http://\(host):\(bound)", "health": "/health/ready", "metrics": "/metrics",
+            logger.info("serving", metadata: ["address": "\(security.scheme)://\(host):\(bound)", "health": "/health/ready", "metrics": "/metrics",
                                               "intake": "\(intake.summary)"])
         }
         let group = ServiceGroup(configuration: .init(

@@ -3,10 +3,13 @@ import AsyncHTTPClient
 import Integrations
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import PostgresNIO
 import ServiceLifecycle
 import Sundial
 import SundialEngine
+import SundialHTTP
 import SundialWiring
 import Workflows
 
@@ -35,6 +38,21 @@ struct WorkerCommand: AsyncParsableCommand {
             workerConfiguration.concurrency = concurrency
         }
         let logger = Logger(label: "sundial.worker")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory.sundial(registry: registry))
+        var extraServices: [any Service] = []
+        do {
+            let reader = EnvironmentReader()
+            if reader.string("SUNDIAL_WORKER_METRICS_PORT") != nil {
+                let port = try reader.int("SUNDIAL_WORKER_METRICS_PORT", default: 0, range: 0...65535)
+                let host = reader.string("SUNDIAL_WORKER_METRICS_HOST") ?? "127.0.0.1"
+                extraServices.append(WorkerMetricsServer(host: host, port: port, registry: registry, logger: logger) { bound in
+                    logger.info("serving worker metrics", metadata: ["address": "http://\(host):\(bound)/metrics"])
+                })
+            }
+        } catch let error as ConfigurationError {
+            throw ValidationError("configuration: \(error)")
+        }
         let webhook = try Self.webhookSettings()
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let transport = webhook.map {
@@ -69,7 +87,7 @@ struct WorkerCommand: AsyncParsableCommand {
         do {
             try await WorkerHost.run(
                 environment: environment, worker: workerConfiguration, logger: logger, retention: retention,
-                outboxTransport: transport, schedules: schedules, apiLimits: apiLimits,
+                outboxTransport: transport, schedules: schedules, apiLimits: apiLimits, extraServices: extraServices,
                 makeWorkflows: { engine in
                     let services = integrations?.orderServices(httpClient: http, apiGuard: engine.apiGuard, logger: logger)
                     let batchServices = batch.batchServices(records: engine.records, accounting: services?.accounting, logger: logger)

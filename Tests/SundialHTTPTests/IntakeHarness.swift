@@ -48,22 +48,28 @@ struct IntakeHarness: Sendable {
 
     /// Runs `body` against a new server; the schema is dropped afterwards.
     static func with(authenticated: Bool = true, registry: WorkflowRegistry = WorkflowRegistry([OrderProbe()]),
+                     logger customLogger: Logger? = nil,
+                     intake changeIntake: @Sendable (inout IntakeConfiguration) -> Void = { _ in },
+                     configure: @Sendable (inout SundialServer) -> Void = { _ in },
                      _ body: @Sendable (IntakeHarness) async throws -> Void) async throws {
         let schema = "i_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         let database = try DatabaseConfiguration(url: url, schema: String(schema), maxConnections: 4)
-        let logger = {
+        let logger = customLogger ?? {
             var logger = Logger(label: "test")
             logger.logLevel = ProcessInfo.processInfo.environment["SUNDIAL_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
             return logger
         }()
-        let intake = try await configuration(authenticated: authenticated)
+        var configured = try await configuration(authenticated: authenticated)
+        changeIntake(&configured)
+        let intake = configured
         try await DatabaseSession.with(database, logger: logger) { postgres in
             try await Migrator(client: postgres, schema: database.schema, logger: logger).migrate()
             let store = WorkflowStore(client: postgres, database: database, logger: logger)
             let workflows = WorkflowClient(store: store, registry: registry)
-            let server = SundialServer(host: "127.0.0.1", port: 0, client: postgres, store: store,
+            var server = SundialServer(host: "127.0.0.1", port: 0, client: postgres, store: store,
                                        registry: PrometheusCollectorRegistry(), logger: logger,
                                        workflows: workflows, intake: intake)
+            configure(&server)
             let application = Application(router: server.makeRouter(), logger: logger)
             do {
                 try await application.test(.router) { client in

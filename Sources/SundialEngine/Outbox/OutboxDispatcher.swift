@@ -32,8 +32,6 @@ public struct OutboxDispatcher: Service {
     let transport: any OutboxTransport
     let configuration: Configuration
     let logger: Logger
-    private let delivered = Counter(label: "sundial_outbox_delivered_total")
-    private let parked = Counter(label: "sundial_outbox_parked_total")
 
     public init(store: WorkflowStore, transport: any OutboxTransport, configuration: Configuration = Configuration(), logger: Logger) {
         self.store = store
@@ -97,11 +95,13 @@ public struct OutboxDispatcher: Service {
         }
         switch outcome {
         case .delivered:
-            delivered.increment()
+            store.metrics.increment(EngineMetrics.Name.outboxDelivered, [("topic", message.topic)])
         case .retry(let delay, let error):
+            store.metrics.increment(EngineMetrics.Name.outboxDeliveryFailures, [("topic", message.topic)])
             logger.warning("outbox delivery failed; will retry", metadata: ["attempt": "\(message.attempt)", "retry_in": "\(delay)", "error": "\(error)"])
         case .park(let error):
-            parked.increment()
+            store.metrics.increment(EngineMetrics.Name.outboxDeliveryFailures, [("topic", message.topic)])
+            store.metrics.increment(EngineMetrics.Name.outboxParked, [("topic", message.topic)])
             logger.error("outbox delivery parked after its last attempt; replay it once the receiver is fixed",
                          metadata: ["attempt": "\(message.attempt)", "error": "\(error)"])
         }

@@ -44,6 +44,7 @@ extension WorkflowStore {
                 // rolls back a start the client already read. Before answering "accepted", read
                 // the row back (primary key); a start that did not survive is made again.
                 if created, try await !exists(existingID) { continue }
+                if created { metrics.started(type: type) }
                 return StartedWorkflow(id: existingID, created: created, status: WorkflowStatus(rawValue: status) ?? .runnable)
             }
         }

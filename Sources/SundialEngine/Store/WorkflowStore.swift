@@ -13,6 +13,8 @@ public struct WorkflowStore: Sendable {
     public let database: DatabaseConfiguration
     /// Round trips made through this store, by kind.
     public let counters: StoreCounters
+    /// Counters and histograms of what this process does with the store (starts, transitions).
+    public var metrics = EngineMetrics()
     let logger: Logger
 
     public init(client: PostgresClient, database: DatabaseConfiguration, logger: Logger, counters: StoreCounters = StoreCounters()) {

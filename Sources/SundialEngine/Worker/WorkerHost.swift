@@ -48,6 +48,7 @@ public enum WorkerHost {
         outboxTransport: (any OutboxTransport)? = nil,
         schedules: [ScheduleDeclaration] = [],
         apiLimits: [APILimit],
+        extraServices: [any Service] = [],
         makeWorkflows: (WorkerServices) throws -> WorkflowRegistry
     ) async throws {
         let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
@@ -69,6 +70,8 @@ public enum WorkerHost {
         if let outboxTransport {
             services.append(.init(service: OutboxDispatcher(store: store, transport: outboxTransport, logger: logger)))
         }
+        // Side services of the process (the worker's `/metrics` listener).
+        services.append(contentsOf: extraServices.map { .init(service: $0) })
         services.append(.init(service: worker))
         let group = ServiceGroup(
             configuration: .init(

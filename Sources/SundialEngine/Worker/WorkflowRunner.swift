@@ -42,6 +42,7 @@ struct WorkflowRunner: Sendable {
             return .handedBack
         }
         if let previous = claimed.previousOwner, previous != configuration.workerID {
+            store.metrics.leaseTakenOver(type: claimed.type)
             logger.notice("took over workflow after its lease expired", metadata: ["previous_owner": "\(previous)", "state": "\(claimed.state)"])
         }
 
@@ -64,6 +65,7 @@ struct WorkflowRunner: Sendable {
                 timed.durationMilliseconds = (ContinuousClock.now - started).seconds * 1000
             }
             guard let committed = await commitWithRetry(timed, logger: logger) else { return .handedBack }
+            store.metrics.committed(timed, type: claimed.type)
 
             if committed.leaseKept, !Task.isCancelled {
                 current.state = timed.state

@@ -1,0 +1,123 @@
+import Foundation
+import Synchronization
+import HTTPTypes
+import Testing
+@testable import SundialHTTP
+
+@Suite("Request limits and access log")
+struct RequestLimitsTests {
+    @Test("a body over the server-wide cap is a 413 JSON refusal on any route, declared or chunked")
+    func globalBodyCap() async throws {
+        try await IntakeHarness.with(configure: { $0.security.maxBodyBytes = 2048 }) { harness in
+            let big = Data(repeating: UInt8(ascii: "x"), count: 4096)
+            let declared = try await harness.send(.post, "/health/live", contentType: "text/plain",
+                                                  headers: [("Content-Length", "4096")], body: big)
+            #expect(declared.status == .contentTooLarge)
+            #expect(declared.isJSON)
+            #expect(declared.errorCode == "body_too_large")
+            let chunked = try await harness.send(.post, "/metrics", contentType: "text/plain",
+                                                 headers: [("Transfer-Encoding", "chunked")], body: big)
+            #expect(chunked.status == .contentTooLarge)
+            #expect(chunked.errorCode == "body_too_large")
+            let bad = try await harness.send(.post, "/api/v1/orders", headers: [("Content-Length", "lots")], body: Data("{}".utf8))
+            #expect((400..<500).contains(bad.status.code))   // 400 here, or 401 if the test client drops the bad header
+            #expect(bad.isJSON)
+            // Under the cap, the route answers as before (here: a wrong method).
+            let small = try await harness.send(.post, "/health/live", contentType: "text/plain",
+                                               headers: [("Content-Length", "2")], body: Data("hi".utf8))
+            #expect(small.status == .methodNotAllowed)
+        }
+    }
+
+    @Test("each client has its own token bucket on the intake API; over it, 429 with Retry-After")
+    func perClientRateLimit() async throws {
+        let limiter = IntakeRateLimiter(rate: try #require(RatePerWindow("3/1m")))
+        try await IntakeHarness.with(intake: { $0.rateLimiter = limiter }) { harness in
+            let shop = try await TestTokens.hs256()
+            let other = try await TestTokens.hs256(TestTokens.with { $0.client_id = "other-shop" })
+            for _ in 0..<3 {
+                #expect(try await harness.send(.get, "/api/v1/orders/none", token: shop).status == .notFound)
+            }
+            let refused = try await harness.send(.get, "/api/v1/orders/none", token: shop)
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.isJSON)
+            #expect(refused.errorCode == "rate_limited")
+            let retryAfter = try #require(refused.headers[.retryAfter].flatMap { Int($0) })
+            #expect((1...20).contains(retryAfter))   // one call refills in 60 s / 3
+            let submit = try await harness.send(.post, "/api/v1/orders", token: shop, json: "{}")
+            #expect(submit.status == .tooManyRequests)
+            // Another client is not held back by the first one's bucket.
+            #expect(try await harness.send(.get, "/api/v1/orders/none", token: other).status == .notFound)
+            // Health and metrics are not rate limited.
+            #expect(try await harness.send(.get, "/health/live").status == .ok)
+        }
+    }
+
+    @Test("token buckets refill over the window")
+    func bucketRefills() throws {
+        let clock = ManualInstant()
+        let limiter = IntakeRateLimiter(rate: RatePerWindow(calls: 2, window: .seconds(10)), now: { clock.now })
+        #expect(limiter.take(client: "a") == nil)
+        #expect(limiter.take(client: "a") == nil)
+        #expect(limiter.take(client: "a") == 5)
+        clock.advance(.seconds(5))
+        #expect(limiter.take(client: "a") == nil)
+        #expect(limiter.take(client: "a") != nil)
+        #expect(limiter.take(client: "b") == nil)
+    }
+
+    @Test("rates are parsed from calls per window")
+    func rateParsing() {
+        #expect(RatePerWindow("100/1m") == RatePerWindow(calls: 100, window: .seconds(60)))
+        #expect(RatePerWindow("5/s") == RatePerWindow(calls: 5, window: .seconds(1)))
+        #expect(RatePerWindow("1000/2h") == RatePerWindow(calls: 1000, window: .seconds(7200)))
+        for bad in ["", "100", "0/1m", "-1/1m", "10/1d", "ten/1m", "10/m1", "10/0s"] {
+            #expect(RatePerWindow(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("every call has one access-log line with request id, client, method, path, status and latency, and no secrets")
+    func accessLog() async throws {
+        let log = CapturedLog()
+        try await IntakeHarness.with(logger: log.logger) { harness in
+            let token = try await TestTokens.hs256()
+            let answer = try await harness.send(.get, "/api/v1/orders/SO-404?card=4242424242424242", token: token,
+                                                headers: [("X-Request-Id", "req-abc.123")])
+            #expect(answer.status == .notFound)
+            #expect(answer.headers[HTTPField.Name("X-Request-Id")!] == "req-abc.123")
+            let forged = try await harness.send(.get, "/health/live", headers: [("X-Request-Id", "bad id\nwith newline")])
+            let generated = try #require(forged.headers[HTTPField.Name("X-Request-Id")!])
+            #expect(UUID(uuidString: generated) != nil)
+            let bad = try await harness.send(.post, "/api/v1/orders", token: token, json: #"{"card_number": "4242424242424242"}"#)
+            #expect(bad.status == .unprocessableContent)
+
+            let lines = log.all.filter { $0.message == "request" }
+            #expect(lines.count == 3)
+            let first = try #require(lines.first)
+            #expect(first.metadata["request_id"] == "req-abc.123")
+            #expect(first.metadata["client"] == "shop-test")
+            #expect(first.metadata["method"] == "GET")
+            #expect(first.metadata["path"] == "/api/v1/orders/SO-404")
+            #expect(first.metadata["status"] == "404")
+            #expect(first.metadata["ms"].flatMap(Double.init) != nil)
+            #expect(lines[1].metadata["request_id"] == generated)
+            #expect(lines[1].metadata["client"] == nil)
+            #expect(lines[2].metadata["client"] == "shop-test")
+            #expect(lines[2].metadata["status"] == "422")
+            let everything = log.all.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n")
+            #expect(!everything.contains(token))
+            #expect(!everything.contains("4242424242424242"))
+            #expect(!everything.lowercased().contains("bearer"))
+        }
+    }
+}
+
+/// A hand-moved instant for the token bucket tests.
+final class ManualInstant: Sendable {
+    private let offset = Mutex<Duration>(.zero)
+    private let start = ContinuousClock.now
+
+    var now: ContinuousClock.Instant { start + offset.withLock { $0 } }
+
+    func advance(_ duration: Duration) { offset.withLock { $0 += duration } }
+}
