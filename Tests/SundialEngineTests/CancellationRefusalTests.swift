@@ -39,7 +39,9 @@ struct CancellationRefusalTests {
                 #expect(done.status == .completed)
                 #expect(done.cancelRequested == false)
             }
-            #expect(try await db.world.events(for: tag) == ["packing"])
+            // No undo ran ("packing" may repeat if a starved worker lost its lease and re-ran it).
+            let events = try await db.world.events(for: tag)
+            #expect(!events.isEmpty && events.allSatisfy { $0 == "packing" }, "\(events)")
         }
     }
 

@@ -22,13 +22,15 @@ struct LostLeaseTests {
     @Test("the heartbeat stops a running step whose lease was taken: its late effect never happens")
     func heartbeatStopsTheStep() async throws {
         try await TestDatabase.with { db in
-            try await db.withWorker({ $0.leaseDuration = .seconds(1) }) { _ in
+            // A 3 s lease (heartbeat every second) is not lost to a starved machine before the test takes it.
+            try await db.withWorker({ $0.leaseDuration = .seconds(3) }) { _ in
                 let id = try await db.workflows.start(LateEffectProbe.self, key: "late-1",
-                                                      input: .init(key: "late-1", holdMilliseconds: 4000, checkLease: false)).id
+                                                      input: .init(key: "late-1", holdMilliseconds: 5000, checkLease: false)).id
                 try await takeLeaseAway(db, key: "late-1", id: id)
-                try await Task.sleep(for: .milliseconds(5000))
+                try await Task.sleep(for: .milliseconds(6000))
                 #expect(try await db.world.effects(keyPrefix: "late-1").isEmpty)
-                #expect(try await db.world.events(for: "late-1") == ["started"])
+                let events = try await db.world.events(for: "late-1")
+                #expect(events == ["started"], "\(events)")
             }
         }
     }
