@@ -67,6 +67,9 @@ struct WarehouseExportTests {
 
                 // Second run: one new order; only it and what happened since (run 1's own steps).
                 try await h.completeOrder("SO-W4", customer: "Cy", email: "cy@example.com")
+                // The orders' stray-label sweeps (child workflows) finish first, so every event but
+                // run 2's own lies before run 2's range end.
+                #expect(try await h.orders.allSettled(timeout: .seconds(30)))
                 let (runTwoID, second) = try await h.runWithID(WarehouseExport.self, key: "run-2")
                 #expect(second.run == 2)
                 #expect(second.cursorFrom == first.cursorTo)

@@ -188,13 +188,13 @@ struct TrackingWebhookTests {
     func nothingAfterVoid() async throws {
         try await WebhookReceiver.withRunning { receiver, url in
             // Long steps, so the void surely lands before the second one.
-            try await withSandbox(trackingConfiguration(url, step: .milliseconds(800))) { sandbox, client in
+            try await withSandbox(trackingConfiguration(url, step: .milliseconds(3000))) { sandbox, client in
                 let (number, headers) = try await LabelBuyer(client: client).usps()
                 let first = try await receiver.waitFor(1).map(verifiedEvent)
                 #expect(first.map(\.status) == [.inTransit])
                 let cancel = try await client.send(.DELETE, "/usps/labels/v3/label/\(number)", headers: headers)
                 #expect(string(cancel.json, "status") == "DISPUTED")
-                try await Task.sleep(for: .milliseconds(2400))
+                try await Task.sleep(for: .milliseconds(7000))
                 #expect(receiver.received.count == 1)
                 #expect(sandbox.trackingWebhookDeliveries().count == 1)
             }

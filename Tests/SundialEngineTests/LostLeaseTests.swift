@@ -22,12 +22,15 @@ struct LostLeaseTests {
     @Test("the heartbeat stops a running step whose lease was taken: its late effect never happens")
     func heartbeatStopsTheStep() async throws {
         try await TestDatabase.with { db in
-            // A 3 s lease (heartbeat every second) is not lost to a starved machine before the test takes it.
-            try await db.withWorker({ $0.leaseDuration = .seconds(3) }) { _ in
+            try await db.withWorker({ $0.leaseDuration = .seconds(3) }) { worker in
                 let id = try await db.workflows.start(LateEffectProbe.self, key: "late-1",
-                                                      input: .init(key: "late-1", holdMilliseconds: 5000, checkLease: false)).id
+                                                      input: .init(key: "late-1", holdMilliseconds: 0, checkLease: false)).id
                 try await takeLeaseAway(db, key: "late-1", id: id)
-                try await Task.sleep(for: .milliseconds(6000))
+                // The heartbeat notices, the step is stopped and its commit refused: the slot frees.
+                #expect(try await eventually(timeout: .seconds(30)) { worker.inFlightCount == 0 })
+                // Only now may the step go on; it must not be there to do so.
+                try await db.world.record("go", for: "late-1-go")
+                try await Task.sleep(for: .milliseconds(500))
                 #expect(try await db.world.effects(keyPrefix: "late-1").isEmpty)
                 let events = try await db.world.events(for: "late-1")
                 #expect(events == ["started"], "\(events)")

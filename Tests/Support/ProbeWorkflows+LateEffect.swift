@@ -2,9 +2,9 @@ import Foundation
 import Sundial
 import SundialEngine
 
-/// Waits `holdMilliseconds`, then applies an outside effect: a run that lost its lease during
-/// the wait must be stopped before the effect, and one that checks `ensureLeaseHeld()` first
-/// never applies it.
+/// Waits, then applies an outside effect: a run that lost its lease during the wait must be
+/// stopped before the effect, and one that checks `ensureLeaseHeld()` first never applies it.
+/// Without `checkLease` it waits (cancellably) until the test records `<key>-go`.
 public struct LateEffectProbe: Workflow {
     public static let name = "probe-late-effect"
     public static let version = 1
@@ -41,7 +41,7 @@ public struct LateEffectProbe: Workflow {
             }
             try await step.ensureLeaseHeld()
         } else {
-            try await Task.sleep(for: .milliseconds(ctx.holdMilliseconds))
+            try await world.waitUntilRecorded("\(ctx.key)-go")
         }
         try await world.apply(kind: "late-effect", key: ctx.key)
         return .complete
