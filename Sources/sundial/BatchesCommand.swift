@@ -11,10 +11,10 @@ struct BatchesCommand: AsyncParsableCommand {
         commandName: "batches", abstract: "List, rerun and report nightly batch runs.",
         subcommands: [List.self, Rerun.self, Report.self])
 
-    static let jobs = [QuickBooksDailyWorkflow.name]
-
     static func checkJob(_ job: String) throws {
-        guard jobs.contains(job) else { throw ValidationError("unknown batch job '\(job)'; expected one of \(jobs.joined(separator: ", "))") }
+        guard BatchJobs.isKnown(job) else {
+            throw ValidationError("unknown batch job '\(job)'; expected one of \(BatchJobs.names.joined(separator: ", "))")
+        }
     }
 
     struct List: AsyncParsableCommand {
@@ -82,14 +82,9 @@ struct BatchesCommand: AsyncParsableCommand {
         func run() async throws {
             let id = try WorkflowsCommand.parseID(id)
             let snapshot = try await WorkflowsCommand.withClient(common) { client in try await client.workflow(id) }
-            guard snapshot.type == QuickBooksDailyWorkflow.name else {
-                throw CLIError(message: "\(id.uuidString.lowercased()) is a \(snapshot.type) workflow, not a batch run")
-            }
-            guard let output = snapshot.output,
-                  let report = try? JSONDecoder.sundial.decode(QuickBooksDailyReport.self, from: Data(output.utf8))
-            else {
-                throw CLIError(message: "run \(id.uuidString.lowercased()) has no report yet: it is \(snapshot.status.rawValue) in \(snapshot.state)\(snapshot.lastError.map { " (\($0))" } ?? "")")
-            }
+            let lookup = BatchRunReportLookup(type: snapshot.type, status: snapshot.status.rawValue, state: snapshot.state,
+                                              outputJSON: snapshot.output, lastError: snapshot.lastError)
+            guard case .report(let report) = lookup else { throw CLIError(message: lookup.problem(id) ?? "no report") }
             if csv {
                 FileHandle.standardOutput.write(Data(report.exceptionsCSV.utf8))
             } else {

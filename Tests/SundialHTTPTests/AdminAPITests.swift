@@ -16,6 +16,7 @@ struct AdminAPITests {
     static func concrete(_ path: String) -> String {
         path.replacingOccurrences(of: "{id}", with: path.contains("/outbox/") ? "99" : UUID().uuidString.lowercased())
             .replacingOccurrences(of: "{type}", with: "order").replacingOccurrences(of: "{name}", with: "nightly")
+            .replacingOccurrences(of: "{job}", with: "quickbooks-daily").replacingOccurrences(of: "{workflow_id}", with: UUID().uuidString.lowercased())
     }
 
     @Test("the OpenAPI document and the router agree: every served operation is documented and every documented one served")
@@ -76,6 +77,7 @@ struct AdminAPITests {
                 ("/types/order/resume", "{}", [.admin]),
                 ("/schedules/nightly/pause", "{}", [.admin]),
                 ("/outbox/1/replay", "{}", [.admin]),
+                ("/batches/quickbooks-daily/rerun", #"{"date":"2026-11-20","reason":"x"}"#, [.finance, .admin]),
             ]
             var all = tokens
             all[.viewer] = viewer
@@ -90,13 +92,15 @@ struct AdminAPITests {
                 }
             }
             for role in AdminRole.allCases {
-                for path in ["/workflows", read.replacingOccurrences(of: "/admin/v1", with: ""), "/workers", "/types", "/schedules", "/outbox/parked", "/audit"] {
+                for path in ["/workflows", read.replacingOccurrences(of: "/admin/v1", with: ""), "/workers", "/types", "/schedules", "/outbox/parked", "/audit",
+                             "/batches/quickbooks-daily/runs", "/batches/quickbooks-daily/runs?date=2026-11-20"] {
                     #expect(try await h.send(.get, "/admin/v1" + path, token: all[role], contentType: nil).status == .ok, "\(role) GET \(path)")
                 }
             }
             let refusals = try await h.count("SELECT 1 FROM audit_log WHERE outcome = 'refused' AND detail LIKE 'forbidden%'")
-            // viewer and finance on all nine calls, operator on the four fleet calls.
-            #expect(refusals == 9 + 9 + 4)
+            // viewer on all ten calls, finance on the nine that are not batch reruns, operator on
+            // the four fleet calls and the batch rerun.
+            #expect(refusals == 10 + 9 + 5)
         }
     }
 
@@ -270,7 +274,8 @@ struct AdminAPITests {
             let id = try await h.startOrder("SO-M1")
             let w = "/admin/v1/workflows/\(id.uuidString.lowercased())"
             let routes = [w + "/resume", w + "/retry", w + "/cancel", w + "/signal", w + "/rerun", "/admin/v1/types/order/pause",
-                          "/admin/v1/types/order/resume", "/admin/v1/schedules/nightly/pause", "/admin/v1/outbox/1/replay"]
+                          "/admin/v1/types/order/resume", "/admin/v1/schedules/nightly/pause", "/admin/v1/outbox/1/replay",
+                          "/admin/v1/batches/quickbooks-daily/rerun"]
             let before = try await h.count("SELECT * FROM workflows WHERE status = 'runnable'")
             for route in routes {
                 for (contentType, body, expected) in [

@@ -138,6 +138,18 @@ public struct AdminActions: Sendable {
         }
     }
 
+    /// Runs an action defined outside the engine (a batch rerun, which needs the workflows'
+    /// types) audited like the others: `body` answers its value and the detail recorded with the
+    /// `ok` row; an ``InputError``, ``StoreError`` or ``AdminRefusal`` it throws is recorded as
+    /// refused with its words.
+    public func perform<T>(_ action: String, target: String, reason: String?,
+                           _ body: () async throws -> (T, String?)) async throws -> T {
+        try await audited(action, target, reason) { _ in
+            let (value, detail) = try await body()
+            return (value, detail, false)
+        }
+    }
+
     /// Records a call refused before it ran (a role that may not), so the trail shows attempts too.
     public func recordRefusal(action: String, target: String, reason: String?, why: String) async {
         _ = try? await store.recordAudit(actor: actor, action: action, target: target, reason: reason, outcome: "refused", detail: why)

@@ -5,7 +5,7 @@ public enum AdminRole: String, Sendable, Codable, CaseIterable {
     case viewer
     /// Reads; resumes, retries, cancels, signals and reruns workflows.
     case `operator`
-    /// Reads; reruns batches and reads their reports (batch routes come with the batch issue).
+    /// Reads; reruns batches (`POST /admin/v1/batches/{job}/rerun`) and reads their reports.
     /// Cannot cancel orders or steer workflows.
     case finance
     /// Everything, including pausing types, schedules and outbox replays.
@@ -31,6 +31,6 @@ public enum AdminPermission: String, Sendable, CaseIterable {
     case steerWorkflows = "steer_workflows"
     /// Pause and resume types, steer schedules, replay the outbox.
     case fleet
-    /// Rerun batch runs (reserved for `/admin/v1/batches`).
+    /// Rerun batch runs (`POST /admin/v1/batches/{job}/rerun`).
     case batches
 }

@@ -15,7 +15,9 @@ enum AdminJSON {
     }()
 
     /// Members that hold UUIDs, which Foundation writes in upper case.
-    private static let uuidKeys: Set<String> = ["id", "workflow_id", "parent_id", "rerun_of", "new_workflow_id"]
+    private static let uuidKeys: Set<String> = ["id", "workflow_id", "parent_id", "rerun_of", "new_workflow_id", "order_workflow_id"]
+    /// Members that hold arrays of UUIDs.
+    private static let uuidArrayKeys: Set<String> = ["previous_run_ids"]
     /// Members that hold stored JSON text, embedded as JSON.
     private static let embeddedKeys: Set<String> = ["input", "context", "output", "compensations", "payload"]
 
@@ -35,6 +37,8 @@ enum AdminJSON {
         for (key, member) in dictionary {
             if uuidKeys.contains(key), let text = member as? String, UUID(uuidString: text) != nil {
                 result[key] = text.lowercased()
+            } else if uuidArrayKeys.contains(key), let texts = member as? [String] {
+                result[key] = texts.map { UUID(uuidString: $0) != nil ? $0.lowercased() : $0 }
             } else if embeddedKeys.contains(key), let text = member as? String,
                       let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) {
                 result[key] = parsed

@@ -122,6 +122,234 @@ enum AdminOpenAPI {
     ],
     "type": "object"
    },
+   "BatchExceptionReport": {
+    "properties": {
+     "business_date": {
+      "format": "date",
+      "type": "string"
+     },
+     "exceptions": {
+      "items": {
+       "$ref": "#/components/schemas/ReconciliationException"
+      },
+      "type": "array"
+     },
+     "file_name": {
+      "type": "string"
+     },
+     "job": {
+      "type": "string"
+     },
+     "matched": {
+      "type": "integer"
+     },
+     "orders": {
+      "type": "integer"
+     },
+     "run_number": {
+      "type": "integer"
+     },
+     "workflow_id": {
+      "format": "uuid",
+      "type": "string"
+     }
+    },
+    "required": [
+     "job",
+     "workflow_id",
+     "business_date",
+     "run_number",
+     "file_name",
+     "orders",
+     "matched",
+     "exceptions"
+    ],
+    "type": "object"
+   },
+   "BatchRerunBody": {
+    "additionalProperties": false,
+    "properties": {
+     "date": {
+      "description": "Business date YYYY-MM-DD (store time)",
+      "format": "date",
+      "type": "string"
+     },
+     "reason": {
+      "maxLength": 500,
+      "minLength": 1,
+      "type": "string"
+     }
+    },
+    "required": [
+     "date",
+     "reason"
+    ],
+    "type": "object"
+   },
+   "BatchRerunResult": {
+    "properties": {
+     "action": {
+      "type": "string"
+     },
+     "business_date": {
+      "format": "date",
+      "type": "string"
+     },
+     "file_name": {
+      "type": "string"
+     },
+     "job": {
+      "type": "string"
+     },
+     "outcome": {
+      "type": "string"
+     },
+     "previous_run_ids": {
+      "items": {
+       "format": "uuid",
+       "type": "string"
+      },
+      "type": "array"
+     },
+     "run_number": {
+      "type": "integer"
+     },
+     "status": {
+      "$ref": "#/components/schemas/Status"
+     },
+     "workflow_id": {
+      "format": "uuid",
+      "type": "string"
+     }
+    },
+    "required": [
+     "job",
+     "action",
+     "outcome",
+     "business_date",
+     "run_number",
+     "workflow_id",
+     "previous_run_ids",
+     "file_name",
+     "status"
+    ],
+    "type": "object"
+   },
+   "BatchRun": {
+    "properties": {
+     "actor": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "business_date": {
+      "format": "date",
+      "type": "string"
+     },
+     "exceptions": {
+      "type": [
+       "integer",
+       "null"
+      ]
+     },
+     "file_name": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "finished_at": {
+      "format": "date-time",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "invoices_created": {
+      "type": [
+       "integer",
+       "null"
+      ]
+     },
+     "job": {
+      "type": "string"
+     },
+     "last_error": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "previous_run_ids": {
+      "items": {
+       "format": "uuid",
+       "type": "string"
+      },
+      "type": "array"
+     },
+     "reason": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "run_number": {
+      "type": "integer"
+     },
+     "started_at": {
+      "format": "date-time",
+      "type": "string"
+     },
+     "state": {
+      "type": "string"
+     },
+     "status": {
+      "$ref": "#/components/schemas/Status"
+     },
+     "workflow_id": {
+      "format": "uuid",
+      "type": "string"
+     }
+    },
+    "required": [
+     "workflow_id",
+     "job",
+     "business_date",
+     "run_number",
+     "status",
+     "state",
+     "previous_run_ids",
+     "started_at"
+    ],
+    "type": "object"
+   },
+   "BatchRunList": {
+    "properties": {
+     "date": {
+      "format": "date",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "job": {
+      "type": "string"
+     },
+     "runs": {
+      "items": {
+       "$ref": "#/components/schemas/BatchRun"
+      },
+      "type": "array"
+     }
+    },
+    "required": [
+     "job",
+     "date",
+     "runs"
+    ],
+    "type": "object"
+   },
    "EmptyBody": {
     "additionalProperties": false,
     "type": "object"
@@ -356,6 +584,56 @@ enum AdminOpenAPI {
       "type": "string"
      }
     },
+    "type": "object"
+   },
+   "ReconciliationException": {
+    "properties": {
+     "captured": {
+      "description": "Exact decimal amount as a string (\"12.50\")",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "detail": {
+      "type": "string"
+     },
+     "invoice_id": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "invoiced": {
+      "description": "Exact decimal amount as a string (\"12.50\")",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "order_id": {
+      "type": "string"
+     },
+     "order_workflow_id": {
+      "format": "uuid",
+      "type": "string"
+     },
+     "reason": {
+      "enum": [
+       "missing_invoice",
+       "amount_mismatch",
+       "missing_payment",
+       "unreadable_outcome"
+      ],
+      "type": "string"
+     }
+    },
+    "required": [
+     "order_id",
+     "order_workflow_id",
+     "reason",
+     "detail"
+    ],
     "type": "object"
    },
    "ReplayResult": {
@@ -940,7 +1218,7 @@ enum AdminOpenAPI {
   }
  },
  "info": {
-  "description": "Operators' API of Sundial: workflows, types, workers, schedules, outbox and audit. Bearer admin tokens (sundial tokens create) with roles viewer (reads), operator (reads; resume, retry, cancel, signal, rerun workflows), finance (reads; batch reruns when /admin/v1/batches lands), admin (everything). 401 without a live token, 403 for a role that may not. Every refusal is {\"error\": {\"code\", \"message\", ...}}.",
+  "description": "Operators' API of Sundial: workflows, types, workers, schedules, outbox, audit and batch runs. Bearer admin tokens (sundial tokens create) with roles viewer (reads), operator (reads; resume, retry, cancel, signal, rerun workflows), finance (reads; batch reruns), admin (everything). 401 without a live token, 403 for a role that may not. Every refusal is {\"error\": {\"code\", \"message\", ...}}.",
   "title": "Sundial admin API",
   "version": "1.0.0"
  },
@@ -1018,6 +1296,217 @@ enum AdminOpenAPI {
      }
     },
     "summary": "Audit entries newest first: every mutating admin call (API and CLI), done or refused."
+   }
+  },
+  "/admin/v1/batches/{job}/rerun": {
+   "post": {
+    "description": "Finance rerun of one business date: starts run n+1 (linked to the earlier runs; creates only missing invoices), like sundial batches rerun. Reason and date required. Audited as batch.rerun on batch:<job>. 404 unknown job, 409 run_in_progress while a run of the date is still in progress, 422 for a bad date or missing reason. Roles: finance, admin.",
+    "operationId": "rerunBatch",
+    "parameters": [
+     {
+      "description": "Batch job (quickbooks-daily); 404 for another",
+      "in": "path",
+      "name": "job",
+      "required": true,
+      "schema": {
+       "enum": [
+        "quickbooks-daily"
+       ],
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/BatchRerunBody"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "202": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BatchRerunResult"
+        }
+       }
+      },
+      "description": "The new run, accepted"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "415": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "summary": "Finance rerun of one business date: starts run n+1 (linked to the earlier runs; creates only missing invoices), like sundial batches rerun. Reason and date required. Audited as batch.rerun on batch:<job>. 404 unknown job, 409 run_in_progress while a run of the date is still in progress, 422 for a bad date or missing reason."
+   }
+  },
+  "/admin/v1/batches/{job}/runs": {
+   "get": {
+    "description": "Runs of a batch job with run number, business date, status, reason, actor, file name, invoices created, exception count and workflow id: every run of ?date=YYYY-MM-DD oldest first, else the newest runs of every date (limit, default 50). 400 for a bad date or unknown parameter, 404 for an unknown job. Roles: viewer, operator, finance, admin.",
+    "operationId": "listBatchRuns",
+    "parameters": [
+     {
+      "description": "Batch job (quickbooks-daily); 404 for another",
+      "in": "path",
+      "name": "job",
+      "required": true,
+      "schema": {
+       "enum": [
+        "quickbooks-daily"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "Business date YYYY-MM-DD (store time)",
+      "in": "query",
+      "name": "date",
+      "required": false,
+      "schema": {
+       "format": "date",
+       "type": "string"
+      }
+     },
+     {
+      "description": "1 to 1000, default 50 (without date)",
+      "in": "query",
+      "name": "limit",
+      "required": false,
+      "schema": {
+       "maximum": 1000,
+       "minimum": 1,
+       "type": "integer"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BatchRunList"
+        }
+       }
+      },
+      "description": "OK"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "summary": "Runs of a batch job with run number, business date, status, reason, actor, file name, invoices created, exception count and workflow id: every run of ?date=YYYY-MM-DD oldest first, else the newest runs of every date (limit, default 50). 400 for a bad date or unknown parameter, 404 for an unknown job."
+   }
+  },
+  "/admin/v1/batches/{job}/runs/{workflow_id}/exceptions": {
+   "get": {
+    "description": "A completed run's reconciliation exception report: JSON, or with Accept: text/csv or ?format=csv an RFC 4180 CSV download (Content-Disposition: attachment). 404 for an unknown run or job, 409 run_not_finished while the run has no report. Roles: viewer, operator, finance, admin.",
+    "operationId": "getBatchRunExceptions",
+    "parameters": [
+     {
+      "description": "Batch job (quickbooks-daily); 404 for another",
+      "in": "path",
+      "name": "job",
+      "required": true,
+      "schema": {
+       "enum": [
+        "quickbooks-daily"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "in": "path",
+      "name": "workflow_id",
+      "required": true,
+      "schema": {
+       "format": "uuid",
+       "type": "string"
+      }
+     },
+     {
+      "description": "json (default) or csv",
+      "in": "query",
+      "name": "format",
+      "required": false,
+      "schema": {
+       "enum": [
+        "json",
+        "csv"
+       ],
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BatchExceptionReport"
+        }
+       },
+       "text/csv": {
+        "schema": {
+         "description": "Header order_id,order_workflow_id,reason,detail,captured,invoiced,invoice_id; CRLF records",
+         "type": "string"
+        }
+       }
+      },
+      "description": "OK",
+      "headers": {
+       "Content-Disposition": {
+        "description": "attachment; filename=\"<job>-<date>-run<n>-exceptions.csv\" (CSV only)",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "summary": "A completed run's reconciliation exception report: JSON, or with Accept: text/csv or ?format=csv an RFC 4180 CSV download (Content-Disposition: attachment). 404 for an unknown run or job, 409 run_not_finished while the run has no report."
    }
   },
   "/admin/v1/openapi.json": {

@@ -2,9 +2,8 @@ import Hummingbird
 import SundialEngine
 
 extension AdminRoutes {
-    /// Every operation of the admin API. Add `/admin/v1/batches` operations here (permission
-    /// `.batches` for reruns, `.read` for lists and reports) and describe them in
-    /// ``AdminOpenAPI/document``; the OpenAPI test fails until both agree.
+    /// Every operation of the admin API. Describe each in ``AdminOpenAPI/document``; the OpenAPI
+    /// test fails until both agree.
     var operations: [AdminOperation] {
         let p = Self.prefix
         return [
@@ -67,6 +66,15 @@ extension AdminRoutes {
             },
             AdminOperation(method: .get, path: "\(p)/audit", permission: .read, auditAction: nil) { request, _, _ in
                 try await listAudit(request)
+            },
+            AdminOperation(method: .get, path: "\(p)/batches/{job}/runs", permission: .read, auditAction: nil) { request, context, _ in
+                try await listBatchRuns(request, context)
+            },
+            AdminOperation(method: .get, path: "\(p)/batches/{job}/runs/{workflow_id}/exceptions", permission: .read, auditAction: nil) {
+                request, context, _ in try await batchRunExceptions(request, context)
+            },
+            AdminOperation(method: .post, path: "\(p)/batches/{job}/rerun", permission: .batches, auditAction: "batch.rerun") {
+                request, context, principal in try await rerunBatch(request, context, principal)
             },
         ]
     }

@@ -8,7 +8,8 @@ import SundialEngine
 /// cancel, signal, rerun), types (pause, resume), the fleet of workers, schedules, parked outbox
 /// messages and the audit trail, behind admin tokens with roles. Described by
 /// ``AdminOpenAPI/document``, served at `/admin/v1/openapi.json`.
-/// Batch runs (`/admin/v1/batches`) join as another group of operations in ``operations``.
+/// Batch runs (`/admin/v1/batches/{job}`: runs, exception reports, finance reruns) are one more
+/// group of ``operations``.
 public struct AdminRoutes: Sendable {
     public static let prefix = "/admin/v1"
 
@@ -54,6 +55,7 @@ public struct AdminRoutes: Sendable {
 
     /// The audit target a path names (`workflow:<id>`, `type:<name>`, ...).
     static func target(of path: String, context: BasicRequestContext) -> String {
+        if let job = context.parameters.get("job") { return "batch:\(job)" }
         if let id = context.parameters.get("id") {
             if path.contains("/outbox/") { return "outbox:\(id)" }
             return "workflow:\(id.lowercased())"
@@ -74,6 +76,9 @@ public struct AdminRoutes: Sendable {
                                      details: ["reason": "\(action) needs \(expected)", "status": status])
         case StoreError.cancelRefused(_, let reason):
             return APIError.conflict("cancel_refused", "the workflow refuses to be cancelled: \(reason)", details: ["reason": reason])
+        case StoreError.conflictingInput(let type, let key, let existing):
+            return APIError.conflict("conflicting_start", "\(type) \(key) was already started (\(existing.uuidString.lowercased())) with another input",
+                                     details: ["reason": "already started with another input"])
         case StoreError.unknownType(let type):
             return APIError.conflict("type_unknown", "no workflow type '\(type)' is registered", details: ["reason": "unknown type"])
         case let error as InputError:
