@@ -156,12 +156,13 @@ struct StripeSimulatorTests {
     @Test("a retry while the first request with the same key is in flight gets 409 idempotency_key_in_use")
     func inFlightKeyConflict() async throws {
         var configuration = SandboxConfiguration()
-        configuration.faults[.stripe] = FaultSettings(latencyMilliseconds: 600)
+        // Wide margins, so a loaded machine still sends the retry while the first is in flight.
+        configuration.faults[.stripe] = FaultSettings(latencyMilliseconds: 2000)
         try await withSandbox(configuration) { sandbox, client in
             let headers = stripeAuth.merging(["Idempotency-Key": "slow-1"]) { $1 }
             let params: [(String, String)] = [("amount", "1000"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("confirm", "true")]
             async let first = client.form("/stripe/v1/payment_intents", params, headers: headers)
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: .milliseconds(500))
             let second = try await client.form("/stripe/v1/payment_intents", params, headers: headers)
             #expect(second.status == 409)
             #expect(string(second.json, "error", "code") == "idempotency_key_in_use")
