@@ -13,11 +13,12 @@ import Workflows
 struct OrderCrashTests {
     @Test("a worker killed while buying the label: one charge, one capture, one kept label, one invoice")
     func killedBetweenPayAndLabel() async throws {
-        try await OrderHarness.with(sandbox: { $0.faults[.fedex] = FaultSettings(latencyMilliseconds: 1500) }) { h in
+        // Slow FedEx (two calls of 4 s each in the label step), so a loaded machine still sees the step.
+        try await OrderHarness.with(sandbox: { $0.faults[.fedex] = FaultSettings(latencyMilliseconds: 4000) }) { h in
             let first = try h.startWorker("crash-a")
             let id = try await h.submit(sampleOrder())
             try await h.waitFor(id, state: .label)
-            try await Task.sleep(for: .milliseconds(500))  // the FedEx purchase is in flight
+            try await Task.sleep(for: .milliseconds(1000))  // a FedEx call is in flight
             first.kill()
             #expect(h.count(.stripe, .paymentAuthorized) == 1)
 
