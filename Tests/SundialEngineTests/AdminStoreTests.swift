@@ -11,13 +11,15 @@ struct AdminStoreTests {
     func pauseTypeWithWorker() async throws {
         try await TestDatabase.with { db in
             let actions = AdminActions(workflows: db.workflows, actor: "test-admin")
-            try await db.withWorker({ $0.leaseDuration = .milliseconds(900) }) { _ in
+            // A 3 s lease (heartbeat, and so the pause notice, every second) that a loaded machine
+            // does not lose in the middle of the 1.5 s step.
+            try await db.withWorker({ $0.leaseDuration = .seconds(3) }) { _ in
                 // In flight when the pause lands: its current step finishes, then it stops.
                 let slow = try await db.workflows.start(SlowProbe.self, key: "slow", input: .init(stepMilliseconds: 1500))
                 #expect(try await eventually { try await db.store.workflow(slow.id).leaseOwner != nil })
                 try await actions.pauseType(SlowProbe.name, reason: "vendor outage")
                 // The running step commits and hands the workflow back instead of running on.
-                #expect(try await eventually(timeout: .seconds(10)) {
+                #expect(try await eventually(timeout: .seconds(20)) {
                     let row = try await db.store.workflow(slow.id)
                     return row.leaseOwner == nil && row.state != "one"
                 })
