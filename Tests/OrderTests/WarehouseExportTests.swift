@@ -18,6 +18,8 @@ struct WarehouseExportTests {
                 // SO-W1 happened three hours earlier: its events and rows belong to that hour.
                 try await h.db.client.query("UPDATE workflow_history SET created_at = created_at - interval '3 hours' WHERE workflow_id = \(early)",
                                             logger: h.db.logger)
+                // The orders' stray-label sweeps finish first: nothing but run 1 writes history during it.
+                #expect(try await h.orders.allSettled(timeout: .seconds(30)))
                 let historyBefore = try await h.historyIDs()
 
                 let (runOneID, first) = try await h.runWithID(WarehouseExport.self, key: "run-1")

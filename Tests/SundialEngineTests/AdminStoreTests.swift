@@ -12,10 +12,11 @@ struct AdminStoreTests {
         try await TestDatabase.with { db in
             let actions = AdminActions(workflows: db.workflows, actor: "test-admin")
             // A 3 s lease (heartbeat, and so the pause notice, every second) that a loaded machine
-            // does not lose in the middle of the 1.5 s step.
+            // does not lose in the middle of a step.
             try await db.withWorker({ $0.leaseDuration = .seconds(3) }) { _ in
                 // In flight when the pause lands: its current step finishes, then it stops.
-                let slow = try await db.workflows.start(SlowProbe.self, key: "slow", input: .init(stepMilliseconds: 1500))
+                // Steps of 4 s: the pause (seen at the next heartbeat, within a second) lands during the first.
+                let slow = try await db.workflows.start(SlowProbe.self, key: "slow", input: .init(stepMilliseconds: 4000))
                 #expect(try await eventually { try await db.store.workflow(slow.id).leaseOwner != nil })
                 try await actions.pauseType(SlowProbe.name, reason: "vendor outage")
                 // The running step commits and hands the workflow back instead of running on.
