@@ -30,6 +30,8 @@ struct ChaosOptions: ParsableArguments, Sendable {
     @Option(help: "Server port.") var httpPort = 8188
     @Option(help: "Seed of the sandbox's faults.") var seed: UInt64 = 7
     @Option(help: "Folder for the processes' logs and labels.") var logFolder = ".data/chaos"
+    @Option(help: "Bytes the batch's SFTP client sends before the run cuts its upload (past the SSH handshake, inside the file).") var sftpDropAfter = 4500
+    @Option(help: "Seconds the SFTP server stays unreachable after the cut.") var sftpOutageSeconds = 4.0
 }
 
 /// `sundial-chaos`: starts the sandbox with faults, the server and worker processes on the
@@ -54,7 +56,8 @@ struct ChaosCommand: AsyncParsableCommand {
 
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         let http = ChaosHTTP(client: httpClient)
-        let fleet = ChaosFleet(options: options, sundial: sundial, logFolder: logFolder)
+        let sftp = try ChaosSFTP(environment: environment, run: environment["SUNDIAL_SCHEMA"] ?? "chaos-\(Int(Date().timeIntervalSince1970))")
+        let fleet = ChaosFleet(options: options, sundial: sundial, logFolder: logFolder, workerExtras: sftp.workerEnvironment)
         // Ctrl-C or SIGTERM: take the sandbox, server and workers down too.
         let interrupts = [SIGINT, SIGTERM].map { (signalNumber: Int32) -> any DispatchSourceSignal in
             signal(signalNumber, SIG_IGN)
@@ -70,7 +73,7 @@ struct ChaosCommand: AsyncParsableCommand {
         defer { interrupts.forEach { $0.cancel() } }
         let passed: Bool
         do {
-            passed = try await drive(fleet: fleet, http: http, database: database, sundial: sundial, logger: logger)
+            passed = try await drive(fleet: fleet, sftp: sftp, http: http, database: database, sundial: sundial, logger: logger)
         } catch {
             await fleet.stopAll()
             try? await httpClient.shutdown()
@@ -80,7 +83,7 @@ struct ChaosCommand: AsyncParsableCommand {
         if !passed { throw ExitCode(1) }
     }
 
-    private func drive(fleet: ChaosFleet, http: ChaosHTTP, database: DatabaseConfiguration, sundial: URL, logger: Logger) async throws -> Bool {
+    private func drive(fleet: ChaosFleet, sftp: ChaosSFTP, http: ChaosHTTP, database: DatabaseConfiguration, sundial: URL, logger: Logger) async throws -> Bool {
         let started = ContinuousClock.now
         report("starting the sandbox, the server and \(options.workers) workers (logs in \(options.logFolder))")
         try await fleet.startAll(http: http)
@@ -124,6 +127,19 @@ struct ChaosCommand: AsyncParsableCommand {
                         round += 1
                     }
                 }
+                // The nightly batch, once a quarter of the orders completed, with its SFTP upload
+                // cut mid-transfer and the server unreachable for a few seconds after.
+                group.addTask {
+                    while !done.isSet {
+                        try? await Task.sleep(for: .seconds(1))
+                        let completed = (try? await store.countsByStatus()[.completed]) ?? 0
+                        guard await tally.accepted.count >= options.orders, completed >= options.orders / 4 else { continue }
+                        let date = try await sftp.startBatchWithDrop(sundial: sundial, dropAfter: options.sftpDropAfter, outage: options.sftpOutageSeconds)
+                        report("started the nightly batch for \(date) with \(completed) completed workflows; its SFTP upload will be cut after \(options.sftpDropAfter) bytes")
+                        await tally.startedBatch()
+                        return
+                    }
+                }
                 // The chaos: worker kills, a worker frozen past its leases now and then (a paused
                 // VM that wakes up and commits late), one PostgreSQL restart.
                 group.addTask {
@@ -151,7 +167,7 @@ struct ChaosCommand: AsyncParsableCommand {
                         }
                     }
                 }
-                let settled = try await Self.waitUntilSettled(store: store, tally: tally, expected: options.orders,
+                let settled = try await Self.waitUntilSettled(store: store, tally: tally, expected: options.orders, batches: 1,
                                                               timeout: .seconds(options.settleTimeout), started: started)
                 done.set()
                 group.cancelAll()
@@ -164,17 +180,21 @@ struct ChaosCommand: AsyncParsableCommand {
         await fleet.stopAll()
 
         let checks = try await DatabaseSession.with(database, logger: logger) { client in
-            try await ChaosInvariants(
-                store: WorkflowStore(client: client, database: database, logger: logger), effects: effects,
+            let store = WorkflowStore(client: client, database: database, logger: logger)
+            return try await ChaosInvariants(
+                store: store, effects: effects,
                 shopDeliveries: deliveries, accepted: await tally.accepted, contractViolations: await tally.contractViolations
-            ).run()
+            ).run() + [try await sftp.check(store: store)]
         }
+        sftp.proxy.close()
         let summary = """
             accepted \(await tally.accepted.count) orders (\(await tally.submitRetries) submit retries), \
             \(await tally.duplicatesSame) same-body and \(await tally.duplicatesDifferent) different-body duplicates, \
             \(await tally.cancelsAccepted) cancels before pickup and \(await tally.cancelsRefused) after, \
             \(await tally.webhookReplays) webhook replays and \(await tally.webhooksReordered) reorderings, \
-            \(await tally.kills) worker kills, \(await tally.freezes) worker freezes past their leases, \(await tally.postgresRestarts) PostgreSQL restart(s), broken on purpose: \(options.breakGuarantee.rawValue)
+            \(await tally.kills) worker kills, \(await tally.freezes) worker freezes past their leases, \(await tally.postgresRestarts) PostgreSQL restart(s), \
+            \(sftp.proxy.dropped) SFTP upload(s) cut (client bytes per SFTP connection: \(sftp.proxy.clientBytes.map(String.init).joined(separator: ", "))), \
+            broken on purpose: \(options.breakGuarantee.rawValue)
             """
         print("\n" + summary + "\n")
         print(ChaosInvariants.table(checks))
@@ -201,7 +221,7 @@ struct ChaosCommand: AsyncParsableCommand {
 
     /// Waits until every order was accepted, every workflow stopped moving on its own (ended, or
     /// parked for an operator) and the outbox has nothing left to try, printing a progress line.
-    private static func waitUntilSettled(store: WorkflowStore, tally: ChaosTally, expected: Int, timeout: Duration,
+    private static func waitUntilSettled(store: WorkflowStore, tally: ChaosTally, expected: Int, batches: Int, timeout: Duration,
                                          started: ContinuousClock.Instant) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -213,7 +233,8 @@ struct ChaosCommand: AsyncParsableCommand {
             let line = counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " ")
             let pending = ((try? await store.outboxSummary(topic: "order-status"))?.byStatus["pending"]) ?? 0
             report("accepted \(accepted)/\(expected), workflows: \(line), webhooks pending: \(pending) (\(ContinuousClock.now - started))")
-            if accepted + (await tally.contractViolations.count) >= expected, active - parked == 0, pending == 0 { return true }
+            if accepted + (await tally.contractViolations.count) >= expected, await tally.batchesStarted >= batches,
+               active - parked == 0, pending == 0 { return true }
         }
         return false
     }

@@ -14,7 +14,7 @@ final class ChaosFleet: @unchecked Sendable {
     static let jwtSecret = "chaos-only-intake-signing-secret-0123456789"
     static let carrierSecret = "carrier-sandbox-webhook-secret"
 
-    init(options: ChaosOptions, sundial: URL, logFolder: URL) {
+    init(options: ChaosOptions, sundial: URL, logFolder: URL, workerExtras: [String: String]) {
         sandboxURL = "http://127.0.0.1:\(options.sandboxPort)"
         serverURL = "http://127.0.0.1:\(options.httpPort)"
         var sandboxArguments = ["sandbox", "--port", "\(options.sandboxPort)", "--seed", "\(options.seed)",
@@ -43,7 +43,7 @@ final class ChaosFleet: @unchecked Sendable {
         ]
         server = ChildProcess(name: "server", executable: sundial, arguments: ["serve", "--port", "\(options.httpPort)"],
                               environment: shared, logFolder: logFolder)
-        var workerEnvironment = shared
+        var workerEnvironment = shared.merging(workerExtras) { $1 }
         if options.breakGuarantee == .fencing { workerEnvironment["SUNDIAL_UNSAFE_DISABLE_FENCING"] = "1" }
         let concurrency = options.workerConcurrency
         let makeWorker: (Int, Int) -> ChildProcess = { index, generation in

@@ -19,6 +19,7 @@ actor ChaosTally {
     private(set) var kills = 0
     private(set) var freezes = 0
     private(set) var postgresRestarts = 0
+    private(set) var batchesStarted = 0
     /// Answers that break the API's contract: the reason of each.
     private(set) var contractViolations: [String] = []
 
@@ -33,6 +34,7 @@ actor ChaosTally {
     func killed() { kills += 1 }
     func froze() { freezes += 1 }
     func restartedPostgres() { postgresRestarts += 1 }
+    func startedBatch() { batchesStarted += 1 }
     func violation(_ reason: String) { contractViolations.append(reason) }
 
     func orders(of kind: Kind) -> [String] { accepted.filter { $0.value.kind == kind }.map(\.key).sorted() }

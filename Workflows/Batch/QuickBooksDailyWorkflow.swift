@@ -120,31 +120,34 @@ public struct QuickBooksDailyWorkflow: Workflow {
         var cursor = ctx.invoiceCursor
         var seen = 0
         var created = 0, found = 0, already = 0
-        try await forEachOrder(ctx, pageSize: chunk, after: ctx.invoiceCursor, limit: chunk) { record, outcome in
-            seen += 1
-            cursor = record.cursor
-            guard let outcome else { return }
-            if outcome.invoiceID != nil {
-                already += 1
-                return
+        let stoppedEarly = try await keepingProgress(step, done: { seen }) {
+            try await forEachOrder(ctx, pageSize: chunk, after: ctx.invoiceCursor, limit: chunk) { record, outcome in
+                if let outcome {
+                    if outcome.invoiceID != nil {
+                        already += 1
+                    } else {
+                        let docNumber = OrderWorkflow.docNumber(outcome.orderID)
+                        if try await services.accounting.findInvoice(docNumber: docNumber) != nil {
+                            found += 1
+                        } else {
+                            let invoice = try await services.accounting.createInvoice(
+                                invoiceRequest(for: outcome, docNumber: docNumber, date: ctx.input.businessDate),
+                                idempotencyKey: "\(record.id.uuidString.lowercased())/invoice")
+                            created += 1
+                            step.logger.info("invoiced an order", metadata: ["order_id": "\(outcome.orderID)", "invoice_id": "\(invoice.id)"])
+                        }
+                    }
+                }
+                seen += 1
+                cursor = record.cursor
             }
-            let docNumber = OrderWorkflow.docNumber(outcome.orderID)
-            if try await services.accounting.findInvoice(docNumber: docNumber) != nil {
-                found += 1
-                return
-            }
-            let invoice = try await services.accounting.createInvoice(
-                invoiceRequest(for: outcome, docNumber: docNumber, date: ctx.input.businessDate),
-                idempotencyKey: "\(record.id.uuidString.lowercased())/invoice")
-            created += 1
-            step.logger.info("invoiced an order", metadata: ["order_id": "\(outcome.orderID)", "invoice_id": "\(invoice.id)"])
         }
         ctx.invoiceCursor = cursor
         ctx.invoiceChunks += 1
         ctx.invoicesCreated += created
         ctx.invoicesFound += found
         ctx.alreadyInvoiced += already
-        return seen == chunk ? .next(.invoice) : .next(.reconcile)
+        return stoppedEarly || seen == chunk ? .next(.invoice) : .next(.reconcile)
     }
 
     private func reconcileChunk(_ ctx: inout QuickBooksDailyContext, _ step: Step<Self>) async throws -> Next {
@@ -153,25 +156,27 @@ public struct QuickBooksDailyWorkflow: Workflow {
         var seen = 0
         var matched = 0
         var exceptions: [ReconciliationException] = []
-        try await forEachOrder(ctx, pageSize: chunk, after: ctx.reconcileCursor, limit: chunk) { record, outcome in
-            seen += 1
-            cursor = record.cursor
-            guard let outcome else {
-                exceptions.append(ReconciliationException(
-                    orderID: record.businessKey, orderWorkflowID: record.id, reason: .unreadableOutcome,
-                    detail: "the order's output is not an OrderOutcome"))
-                return
-            }
-            if let problem = try await reconcile(outcome, workflowID: record.id) {
-                exceptions.append(problem)
-            } else {
-                matched += 1
+        let stoppedEarly = try await keepingProgress(step, done: { seen }) {
+            try await forEachOrder(ctx, pageSize: chunk, after: ctx.reconcileCursor, limit: chunk) { record, outcome in
+                if let outcome {
+                    if let problem = try await reconcile(outcome, workflowID: record.id) {
+                        exceptions.append(problem)
+                    } else {
+                        matched += 1
+                    }
+                } else {
+                    exceptions.append(ReconciliationException(
+                        orderID: record.businessKey, orderWorkflowID: record.id, reason: .unreadableOutcome,
+                        detail: "the order's output is not an OrderOutcome"))
+                }
+                seen += 1
+                cursor = record.cursor
             }
         }
         ctx.reconcileCursor = cursor
         ctx.matched += matched
         ctx.exceptions += exceptions
-        guard seen < chunk else { return .next(.reconcile) }
+        guard !stoppedEarly, seen < chunk else { return .next(.reconcile) }
         if !ctx.exceptions.isEmpty {
             step.logger.warning("reconciliation found exceptions", metadata: [
                 "business_date": "\(ctx.input.businessDate)", "exceptions": "\(ctx.exceptions.count)", "orders": "\(ctx.orders)",
@@ -181,6 +186,23 @@ public struct QuickBooksDailyWorkflow: Workflow {
     }
 
     // MARK: Helpers
+
+    /// Runs one chunk's work; when a call fails after some orders of the chunk were done, keeps
+    /// them (answers true: the state commits its cursor and visits again, so a flaky API does
+    /// not make a whole chunk start over) instead of throwing. A failure on the chunk's first
+    /// order, a cancellation or a lost lease is thrown: the state's retry policy applies.
+    private func keepingProgress(_ step: Step<Self>, done: () -> Int, _ work: () async throws -> Void) async throws -> Bool {
+        do {
+            try await work()
+            return false
+        } catch {
+            if error is CancellationError || error is LeaseLost || done() == 0 { throw error }
+            step.logger.warning("a call failed mid-chunk; keeping the orders done and going on from there", metadata: [
+                "done": "\(done())", "error": "\(error)",
+            ])
+            return true
+        }
+    }
 
     /// Calls `body` for the orders of the run's window after `cursor`, in (finish time, id)
     /// order, reading `pageSize` at a time, stopping after `limit` when given. The outcome is nil

@@ -5,12 +5,12 @@ extension WorkflowStore {
     /// Stores a new admin token by the SHA-256 of its text (computed by Postgres); returns false
     /// when a token of that name exists (revoked ones included: names are never reused).
     public func createAdminToken(name: String, role: AdminRole, secret: String) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await acknowledgedWrite("""
             INSERT INTO admin_tokens (name, role, token_hash)
             VALUES (\(name), \(role.rawValue), encode(sha256(convert_to(\(secret), 'UTF8')), 'hex'))
             ON CONFLICT (name) DO NOTHING RETURNING name
-            """, logger: logger)
-        if try await first(rows.decode(String.self)) != nil { return true }
+            """)
+        if try rows.first?.decode(String.self) != nil { return true }
         return false
     }
 
@@ -31,10 +31,10 @@ extension WorkflowStore {
 
     /// Revokes a token by name; returns false when no live token has that name.
     public func revokeAdminToken(name: String) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await acknowledgedWrite("""
             UPDATE admin_tokens SET revoked_at = now() WHERE name = \(name) AND revoked_at IS NULL RETURNING name
-            """, logger: logger)
-        if try await first(rows.decode(String.self)) != nil { return true }
+            """)
+        if try rows.first?.decode(String.self) != nil { return true }
         return false
     }
 

@@ -7,7 +7,7 @@ extension WorkflowStore {
     /// request when its current step commits. Refused for finished workflows and for one that
     /// is already compensating. Served by the primary key.
     func requestCancel(workflowID: UUID, reason: String, actor: String, audit: AuditNote? = nil) async throws {
-        let rows = try await client.query("""
+        let rows = try await acknowledgedWrite("""
             WITH target AS (
                 SELECT id, status FROM workflows WHERE id = \(workflowID) FOR UPDATE
             ), updated AS (
@@ -31,8 +31,8 @@ extension WorkflowStore {
                 SELECT pg_notify(\(wakeupChannel), '') FROM updated WHERE free
             )
             SELECT (SELECT status FROM target), (SELECT count(*) FROM updated)::int8, (SELECT count(*) FROM notified)::int8
-            """, logger: logger)
-        if let (status, updated, _) = try await first(rows.decode((String?, Int64, Int64).self)) {
+            """)
+        if let (status, updated, _) = try rows.first?.decode((String?, Int64, Int64).self) {
             guard let status else { throw StoreError.notFound(workflowID) }
             guard updated == 1 else {
                 throw StoreError.invalidStatus(workflowID, status: status, action: "cancel", expected: "runnable, sleeping, waiting or failed")
@@ -46,7 +46,7 @@ extension WorkflowStore {
     /// `compensation_failed` one (the failed undo runs again with fresh attempts).
     /// Served by the primary key.
     func resume(workflowID: UUID, reason: String, actor: String, audit: AuditNote? = nil) async throws {
-        let rows = try await client.query("""
+        let rows = try await acknowledgedWrite("""
             WITH target AS (
                 SELECT id, status FROM workflows WHERE id = \(workflowID) FOR UPDATE
             ), updated AS (
@@ -70,8 +70,8 @@ extension WorkflowStore {
                 SELECT pg_notify(\(wakeupChannel), '') FROM updated
             )
             SELECT (SELECT status FROM target), (SELECT count(*) FROM updated)::int8, (SELECT count(*) FROM notified)::int8
-            """, logger: logger)
-        if let (status, updated, _) = try await first(rows.decode((String?, Int64, Int64).self)) {
+            """)
+        if let (status, updated, _) = try rows.first?.decode((String?, Int64, Int64).self) {
             guard let status else { throw StoreError.notFound(workflowID) }
             guard updated == 1 else {
                 throw StoreError.invalidStatus(workflowID, status: status, action: "resume", expected: "failed or compensation_failed")

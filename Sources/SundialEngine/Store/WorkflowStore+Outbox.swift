@@ -52,12 +52,12 @@ extension WorkflowStore {
     /// message has that id.
     public func replayOutbox(id: Int64) async throws -> Bool {
         counters.other.add(1, ordering: .relaxed)
-        let rows = try await client.query("""
+        let rows = try await acknowledgedWrite("""
             UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
             WHERE id = \(id) AND status = 'parked'
             RETURNING id
-            """, logger: logger)
-        if try await first(rows.decode(Int64.self)) != nil { return true }
+            """)
+        if try rows.first?.decode(Int64.self) != nil { return true }
         return false
     }
 

@@ -6,7 +6,7 @@ extension WorkflowStore {
     /// the set at each heartbeat and stop claiming the type (primary key of `paused_types`).
     /// `audit` is written in the same statement when the pause takes.
     public func pauseType(_ type: String, reason: String?, actor: String, audit: AuditNote? = nil) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await acknowledgedWrite("""
             WITH paused AS (
                 INSERT INTO paused_types (type, paused_by, reason) VALUES (\(type), \(actor), \(reason))
                 ON CONFLICT (type) DO NOTHING RETURNING type
@@ -16,14 +16,14 @@ extension WorkflowStore {
                 FROM paused WHERE \(audit?.actor)::text IS NOT NULL
             )
             SELECT count(*)::int8 FROM paused
-            """, logger: logger)
-        if let count = try await first(rows.decode(Int64.self)) { return count == 1 }
+            """)
+        if let count = try rows.first?.decode(Int64.self) { return count == 1 }
         return false
     }
 
     /// Resumes a paused type and wakes the workers; returns false when it was not paused.
     public func resumeType(_ type: String, audit: AuditNote? = nil) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await acknowledgedWrite("""
             WITH deleted AS (
                 DELETE FROM paused_types WHERE type = \(type) RETURNING type
             ), audited AS (
@@ -34,8 +34,8 @@ extension WorkflowStore {
                 SELECT pg_notify(\(wakeupChannel), '') FROM deleted
             )
             SELECT count(*)::int8 FROM deleted
-            """, logger: logger)
-        if let count = try await first(rows.decode(Int64.self)) { return count == 1 }
+            """)
+        if let count = try rows.first?.decode(Int64.self) { return count == 1 }
         return false
     }
 

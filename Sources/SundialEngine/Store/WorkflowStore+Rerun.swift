@@ -10,7 +10,7 @@ extension WorkflowStore {
     func rerun(workflowID: UUID, state: String, reason: String, actor: String, audit: AuditNote? = nil) async throws -> UUID {
         let newID = UUID()
         let note = "rerun of \(workflowID.uuidString.lowercased()) from \(state): \(reason)"
-        let rows = try await client.query("""
+        let rows = try await acknowledgedWrite("""
             WITH old AS (
                 SELECT * FROM workflows WHERE id = \(workflowID) FOR UPDATE
             ), inserted AS (
@@ -37,8 +37,8 @@ extension WorkflowStore {
                 SELECT pg_notify(\(wakeupChannel), '') FROM inserted
             )
             SELECT (SELECT status FROM old), (SELECT id FROM inserted), (SELECT count(*) FROM notified)::int8
-            """, logger: logger)
-        if let (status, inserted, _) = try await first(rows.decode((String?, UUID?, Int64).self)) {
+            """)
+        if let (status, inserted, _) = try rows.first?.decode((String?, UUID?, Int64).self) {
             guard let status else { throw StoreError.notFound(workflowID) }
             guard let inserted else {
                 throw StoreError.invalidStatus(workflowID, status: status, action: "rerun",

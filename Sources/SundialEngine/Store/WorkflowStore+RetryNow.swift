@@ -7,7 +7,7 @@ extension WorkflowStore {
     /// it becomes due now. Anything else is refused with ``StoreError/invalidStatus``. One
     /// statement, served by the primary key.
     func retryNow(workflowID: UUID, reason: String, actor: String, audit: AuditNote? = nil) async throws {
-        let rows = try await client.query("""
+        let rows = try await acknowledgedWrite("""
             WITH target AS (
                 SELECT id, status, attempt, lease_owner, run_at > now() AS later FROM workflows WHERE id = \(workflowID) FOR UPDATE
             ), updated AS (
@@ -28,8 +28,8 @@ extension WorkflowStore {
             )
             SELECT (SELECT status FROM target), (SELECT attempt FROM target), (SELECT lease_owner FROM target),
                    (SELECT count(*) FROM updated)::int8, (SELECT count(*) FROM notified)::int8
-            """, logger: logger)
-        if let (status, attempt, owner, updated, _) = try await first(rows.decode((String?, Int?, String?, Int64, Int64).self)) {
+            """)
+        if let (status, attempt, owner, updated, _) = try rows.first?.decode((String?, Int?, String?, Int64, Int64).self) {
             guard let status else { throw StoreError.notFound(workflowID) }
             guard updated == 1 else {
                 let why = owner.map { "is leased by worker \($0)" } ?? "is \(status) with \(attempt ?? 0) failed attempts"

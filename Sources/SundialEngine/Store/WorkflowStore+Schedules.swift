@@ -151,8 +151,8 @@ extension WorkflowStore {
 
     /// Pauses a schedule: no slot fires until it is resumed. Returns false for an unknown name.
     public func pauseSchedule(_ name: String) async throws -> Bool {
-        let rows = try await client.query("UPDATE schedules SET enabled = false, updated_at = now() WHERE name = \(name) RETURNING name", logger: logger)
-        if try await first(rows.decode(String.self)) != nil { return true }
+        let rows = try await acknowledgedWrite("UPDATE schedules SET enabled = false, updated_at = now() WHERE name = \(name) RETURNING name")
+        if try rows.first?.decode(String.self) != nil { return true }
         return false
     }
 
@@ -160,10 +160,10 @@ extension WorkflowStore {
     public func resumeSchedule(_ name: String, now: Date) async throws -> Bool {
         guard let row = try await schedules().first(where: { $0.name == name }) else { return false }
         let schedule = try Schedule(cron: row.cron, timeZone: row.timeZone)
-        try await client.query("""
+        _ = try await acknowledgedWrite("""
             UPDATE schedules SET enabled = true, last_slot = \(now), next_fire_at = \(schedule.nextFire(after: now)), updated_at = now()
             WHERE name = \(name)
-            """, logger: logger)
+            """)
         return true
     }
 

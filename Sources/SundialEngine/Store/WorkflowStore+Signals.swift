@@ -15,7 +15,7 @@ extension WorkflowStore {
     /// transition commit (which sees `signal_seq` move). Served by the primary keys of
     /// `workflows` and `workflow_signals`.
     func sendSignal(workflowID: UUID, signalID: String, name: String, payload: String, audit: AuditNote? = nil) async throws -> SignalDelivery {
-        let rows = try await client.query("""
+        let rows = try await acknowledgedWrite("""
             WITH target AS (
                 SELECT id, status FROM workflows WHERE id = \(workflowID) FOR UPDATE
             ), inserted AS (
@@ -39,8 +39,8 @@ extension WorkflowStore {
                 SELECT pg_notify(\(wakeupChannel), '') FROM woken WHERE due
             )
             SELECT (SELECT status FROM target), (SELECT count(*) FROM inserted)::int8, (SELECT count(*) FROM notified)::int8
-            """, logger: logger)
-        if let (status, inserted, _) = try await first(rows.decode((String?, Int64, Int64).self)) {
+            """)
+        if let (status, inserted, _) = try rows.first?.decode((String?, Int64, Int64).self) {
             guard let status else { throw StoreError.notFound(workflowID) }
             if inserted == 1 { return .accepted }
             if let parsed = WorkflowStatus(rawValue: status), parsed.isTerminal {

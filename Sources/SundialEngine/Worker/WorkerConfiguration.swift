@@ -22,8 +22,10 @@ public struct WorkerConfiguration: Sendable {
     /// How long a step may run past its time limit (its commit included) before the worker gives
     /// it up as stuck and lets its lease expire, so another worker takes the workflow over.
     public var stepOverrunGrace: Duration = .seconds(30)
-    /// Commits ignore the fencing token, visit and attempt: a stale worker overwrites newer
-    /// state. Exists only so the chaos suite can prove its checks catch a broken guarantee;
+    /// Commits ignore the fencing token, visit and attempt, and the worker no longer notices
+    /// that it lost a lease (the heartbeat does not stop the step, `Step.ensureLeaseHeld()`
+    /// passes): a stale worker overwrites newer state, as a worker without fencing would.
+    /// Exists only so the chaos suite can prove its checks catch a broken guarantee;
     /// honoured in debug builds only (`SUNDIAL_UNSAFE_DISABLE_FENCING=1`).
     public var unsafeDisableFencing = false
 
