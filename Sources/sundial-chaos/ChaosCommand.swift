@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Sandbox
 import SundialEngine
+import Workflows
 
 /// Which guarantee to break on purpose, to see the invariant checks catch it.
 enum BrokenGuarantee: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -127,15 +128,16 @@ struct ChaosCommand: AsyncParsableCommand {
                         round += 1
                     }
                 }
-                // The nightly batch, once a quarter of the orders completed, with its SFTP upload
-                // cut mid-transfer and the server unreachable for a few seconds after.
+                // The nightly batch, once a third of the orders completed (a file well past the
+                // SSH handshake's ~4 KB), with its SFTP upload cut mid-transfer and the server
+                // unreachable for a few seconds after.
                 group.addTask {
                     while !done.isSet {
                         try? await Task.sleep(for: .seconds(1))
-                        let completed = (try? await store.countsByStatus()[.completed]) ?? 0
-                        guard await tally.accepted.count >= options.orders, completed >= options.orders / 4 else { continue }
+                        let completed = (try? await store.countsByStatus(type: OrderWorkflow.name)[.completed]) ?? 0
+                        guard await tally.accepted.count >= options.orders, completed >= max(30, options.orders / 3) else { continue }
                         let date = try await sftp.startBatchWithDrop(sundial: sundial, dropAfter: options.sftpDropAfter, outage: options.sftpOutageSeconds)
-                        report("started the nightly batch for \(date) with \(completed) completed workflows; its SFTP upload will be cut after \(options.sftpDropAfter) bytes")
+                        report("started the nightly batch for \(date) with \(completed) completed orders; its SFTP upload will be cut after \(options.sftpDropAfter) bytes")
                         await tally.startedBatch()
                         return
                     }
