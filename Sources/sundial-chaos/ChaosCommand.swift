@@ -181,14 +181,14 @@ struct ChaosCommand: AsyncParsableCommand {
         let deliveries = try await http.get([ShopDelivery].self, "\(fleet.sandboxURL)/sandbox/shop/deliveries")
         await fleet.stopAll()
 
-        let checks = try await DatabaseSession.with(database, logger: logger) { client in
-            let store = WorkflowStore(client: client, database: database, logger: logger)
-            return try await ChaosInvariants(
-                store: store, effects: effects,
-                shopDeliveries: deliveries, accepted: await tally.accepted, contractViolations: await tally.contractViolations
-            ).run() + [try await sftp.check(store: store)]
+        let evidence = try await DatabaseSession.with(database, logger: logger) { client in
+            try await ChaosInvariants.gather(
+                store: WorkflowStore(client: client, database: database, logger: logger), effects: effects,
+                shopDeliveries: deliveries, accepted: await tally.accepted, contractViolations: await tally.contractViolations, sftp: sftp)
         }
         sftp.proxy.close()
+        let checks = evidence.checks()
+        let blind = ChaosTampering.blindChecks(evidence)
         let summary = """
             accepted \(await tally.accepted.count) orders (\(await tally.submitRetries) submit retries), \
             \(await tally.duplicatesSame) same-body and \(await tally.duplicatesDifferent) different-body duplicates, \
@@ -200,7 +200,14 @@ struct ChaosCommand: AsyncParsableCommand {
             """
         print("\n" + summary + "\n")
         print(ChaosInvariants.table(checks))
-        let passed = settled && checks.allSatisfy(\.passed)
+        let sqlComputed = checks.filter { ChaosTampering.computedBySQL.contains($0.name) }.count
+        if blind.isEmpty {
+            print("\nthe checks are live: on a copy of this evidence with each guarantee broken, all \(checks.count) report a breach (\(sqlComputed) of them computed by SQL get the breach as the query would report it)")
+        } else {
+            print("\nthese checks passed on evidence with their guarantee broken, so they could never fail:")
+            for name in blind { print("  - \(name)") }
+        }
+        let passed = settled && checks.allSatisfy(\.passed) && blind.isEmpty
         print("\n" + (passed ? "chaos run PASSED" : "chaos run FAILED") + " in \(ContinuousClock.now - started)")
         return passed
     }

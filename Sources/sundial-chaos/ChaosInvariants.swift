@@ -5,7 +5,9 @@ import SundialEngine
 import Workflows
 
 /// The promises of the README, checked after a chaos run against what Postgres and the
-/// simulators hold. Each check counts what it looked at and lists every breach.
+/// simulators hold. The evidence is gathered once (``gather``); the checks are computed from it,
+/// so a tampered copy of it (``ChaosTampering``) can prove every check is able to fail. Each
+/// check counts what it looked at and lists every breach.
 struct ChaosInvariants {
     struct Check {
         let name: String
@@ -14,14 +16,35 @@ struct ChaosInvariants {
         var passed: Bool { breaches.isEmpty }
     }
 
-    let store: WorkflowStore
-    let effects: SandboxEffects
-    let shopDeliveries: [ShopDelivery]
-    let accepted: [String: (workflowID: String, kind: ChaosTally.Kind)]
-    let contractViolations: [String]
+    var orders: [WorkflowSnapshot]
+    /// Found by SQL in Postgres: workflows stuck with an expired lease, schedule slots fired
+    /// twice, history rows that do not follow on from each other.
+    var expiredLeases: [String]
+    var duplicateScheduleFires: [String]
+    var historyBreaches: [String]
+    var outbox: (byStatus: [String: Int], deliveredKeys: Set<String>)
+    var records: [EffectRecord]
+    var shopDeliveries: [ShopDelivery]
+    var accepted: [String: (workflowID: String, kind: ChaosTally.Kind)]
+    var contractViolations: [String]
+    var batch: ChaosSFTP.Evidence
 
-    func run() async throws -> [Check] {
-        let orders = try await store.snapshots(type: OrderWorkflow.name)
+    static func gather(store: WorkflowStore, effects: SandboxEffects, shopDeliveries: [ShopDelivery],
+                       accepted: [String: (workflowID: String, kind: ChaosTally.Kind)], contractViolations: [String],
+                       sftp: ChaosSFTP) async throws -> ChaosInvariants {
+        func describe(_ breach: InvariantBreach) -> String { "\(breach.workflowID.map { "\($0)" } ?? ""): \(breach.detail)" }
+        return ChaosInvariants(
+            orders: try await store.snapshots(type: OrderWorkflow.name),
+            expiredLeases: try await store.expiredLeases(grace: .seconds(30)).map(describe),
+            duplicateScheduleFires: try await store.duplicateScheduleFires().map(\.detail),
+            historyBreaches: try await store.historyBreaches(type: OrderWorkflow.name).map(describe),
+            outbox: try await store.outboxSummary(topic: OrderStatusEvent.topic),
+            records: effects.records, shopDeliveries: shopDeliveries, accepted: accepted,
+            contractViolations: contractViolations, batch: try await sftp.evidence(store: store))
+    }
+
+    func checks() -> [Check] {
+        let orders = self.orders
         let byKey = Dictionary(orders.map { ($0.businessKey, $0) }, uniquingKeysWith: { first, _ in first })
         let contexts = Dictionary(orders.compactMap { snapshot in
             (try? JSONDecoder.sundial.decode(OrderContext.self, from: Data(snapshot.context.utf8))).map { (snapshot.businessKey, $0) }
@@ -66,10 +89,9 @@ struct ChaosInvariants {
 
         var leases = Check(name: "no workflow stuck with an expired lease")
         leases.checked = orders.count
-        leases.breaches = try await store.expiredLeases(grace: .seconds(30)).map { "\($0.workflowID.map { "\($0)" } ?? ""): \($0.detail)" }
+        leases.breaches = expiredLeases
         checks.append(leases)
 
-        let records = effects.records
         func perReference(_ api: SandboxAPI, _ kind: EffectKind) -> [String: Int] {
             records.filter { $0.api == api && $0.kind == kind }.reduce(into: [:]) { $0[$1.reference ?? "?", default: 0] += 1 }
         }
@@ -122,7 +144,6 @@ struct ChaosInvariants {
         checks.append(invoices)
 
         var webhooks = Check(name: "every order-status webhook delivered at least once or parked")
-        let outbox = try await store.outboxSummary(topic: OrderStatusEvent.topic)
         webhooks.checked = outbox.byStatus.values.reduce(0, +)
         if let pending = outbox.byStatus["pending"], pending > 0 { webhooks.breaches.append("\(pending) still pending") }
         let received = Set(shopDeliveries.filter(\.signatureValid).compactMap(\.eventID))
@@ -130,19 +151,20 @@ struct ChaosInvariants {
         checks.append(webhooks)
 
         var slots = Check(name: "no schedule slot fired twice")
-        slots.breaches = try await store.duplicateScheduleFires().map(\.detail)
+        slots.breaches = duplicateScheduleFires
         slots.checked = 1
         checks.append(slots)
 
         var history = Check(name: "each order's history is consistent (no transition from a state it was not in)")
         history.checked = orders.count
-        history.breaches = try await store.historyBreaches(type: OrderWorkflow.name).map { "\($0.workflowID.map { "\($0)" } ?? ""): \($0.detail)" }
+        history.breaches = historyBreaches
         checks.append(history)
 
         var contract = Check(name: "the API kept its contract (duplicates 200/409, cancels 202/409, signed webhooks)")
         contract.checked = accepted.count
         contract.breaches = contractViolations
         checks.append(contract)
+        checks.append(batch.check())
         return checks
     }
 

@@ -49,34 +49,69 @@ struct ChaosSFTP: Sendable {
         return date
     }
 
-    /// Every batch run completed and its file is in the folder whole (the size its context
-    /// recorded), renamed into place exactly once by the server's own log, with no temporary
-    /// file left; and the drop really cut an upload.
-    func check(store: WorkflowStore) async throws -> ChaosInvariants.Check {
-        var check = ChaosInvariants.Check(name: "the nightly file uploaded once per batch run, whole, despite the SFTP drop")
-        let runs = try await store.snapshots(type: QuickBooksDailyWorkflow.name)
-        if runs.isEmpty { check.breaches.append("no batch run was started") }
-        if proxy.dropped == 0 { check.breaches.append("the SFTP drop never cut an upload (armed: \(proxy.isArmed))") }
-        let listing = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        for name in listing where name.hasSuffix(".part") { check.breaches.append("temporary file \(name) left behind") }
-        let log = (try? String(contentsOf: serverLog, encoding: .utf8)) ?? ""
-        for run in runs {
-            check.checked += 1
-            guard run.status == .completed else {
-                check.breaches.append("run \(run.id.uuidString.lowercased()) is \(run.status.rawValue) in \(run.state): \(run.lastError ?? "")")
-                continue
-            }
-            guard let context = try? JSONDecoder.sundial.decode(QuickBooksDailyContext.self, from: Data(run.context.utf8)),
-                  let name = context.fileName else {
-                check.breaches.append("run \(run.id.uuidString.lowercased()) completed without a file name")
-                continue
-            }
-            let path = folder.appendingPathComponent(name).path
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-            if size != context.fileBytes { check.breaches.append("\(name): \(size.map { "\($0) bytes" } ?? "missing"), the run wrote \(context.fileBytes)") }
-            let renames = log.split(separator: "\n").filter { $0.contains("rename old") && $0.contains("new \"\(path)\"") }.count
-            if renames != 1 { check.breaches.append("\(name) was renamed into place \(renames) times") }
+    /// What the check looks at: each batch run, the folder, the server's renames, the cut.
+    struct Evidence {
+        struct Run {
+            let id: UUID
+            let status: WorkflowStatus
+            let state: String
+            let lastError: String?
+            let fileName: String?
+            let fileBytes: Int
         }
-        return check
+
+        var runs: [Run]
+        /// The folder's file names and sizes.
+        var files: [String: Int]
+        /// How many times the server renamed a file into place, by file name.
+        var renames: [String: Int]
+        var cuts: Int
+        var stillArmed: Bool
+
+        /// Every batch run completed and its file is in the folder whole (the size its context
+        /// recorded), renamed into place exactly once by the server's own log, with no
+        /// temporary file left; and the drop really cut an upload.
+        func check() -> ChaosInvariants.Check {
+            var check = ChaosInvariants.Check(name: "the nightly file uploaded once per batch run, whole, despite the SFTP drop")
+            if runs.isEmpty { check.breaches.append("no batch run was started") }
+            if cuts == 0 { check.breaches.append("the SFTP drop never cut an upload (armed: \(stillArmed))") }
+            for name in files.keys.sorted() where name.hasSuffix(".part") { check.breaches.append("temporary file \(name) left behind") }
+            for run in runs {
+                check.checked += 1
+                guard run.status == .completed else {
+                    check.breaches.append("run \(run.id.uuidString.lowercased()) is \(run.status.rawValue) in \(run.state): \(run.lastError ?? "")")
+                    continue
+                }
+                guard let name = run.fileName else {
+                    check.breaches.append("run \(run.id.uuidString.lowercased()) completed without a file name")
+                    continue
+                }
+                if files[name] != run.fileBytes {
+                    check.breaches.append("\(name): \(files[name].map { "\($0) bytes" } ?? "missing"), the run wrote \(run.fileBytes)")
+                }
+                if renames[name] != 1 { check.breaches.append("\(name) was renamed into place \(renames[name] ?? 0) times") }
+            }
+            return check
+        }
+    }
+
+    func evidence(store: WorkflowStore) async throws -> Evidence {
+        let runs = try await store.snapshots(type: QuickBooksDailyWorkflow.name).map { run in
+            let context = try? JSONDecoder.sundial.decode(QuickBooksDailyContext.self, from: Data(run.context.utf8))
+            return Evidence.Run(id: run.id, status: run.status, state: run.state, lastError: run.lastError,
+                                fileName: context?.fileName, fileBytes: context?.fileBytes ?? 0)
+        }
+        var files: [String: Int] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
+            files[name] = (try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)[.size] as? Int) ?? nil
+        }
+        var renames: [String: Int] = [:]
+        let prefix = "new \"\(folder.path)/"
+        for line in ((try? String(contentsOf: serverLog, encoding: .utf8)) ?? "").split(separator: "\n") where line.contains("rename old") {
+            guard let range = line.range(of: prefix) else { continue }
+            let name = line[range.upperBound...].prefix { $0 != "\"" }
+            renames[String(name), default: 0] += 1
+        }
+        return Evidence(runs: runs, files: files, renames: renames, cuts: proxy.dropped, stillArmed: proxy.isArmed)
     }
 }

@@ -114,6 +114,30 @@ struct APIGuardTests {
         }
     }
 
+    @Test("a live worker's heartbeat extends its permits past their lease, so its long call keeps its place under the cap")
+    func heartbeatExtendsPermits() async throws {
+        try await TestDatabase.with { db in
+            try await db.store.syncAPILimits([APILimit(api: "quickbooks", rateCapacity: 100, rateWindow: .seconds(1), maxConcurrent: 1)])
+            let busy = Self.limiter(db, holder: "busy-worker", permitLease: .milliseconds(300))
+            let other = Self.limiter(db, holder: "other-worker")
+            let slow = Gate()
+            async let call = busy.perform("quickbooks", outcome: CallOutcome.classify) { await slow.pass(); return 1 }
+            #expect(try await eventually { await slow.arrivals == 1 })
+            // The heartbeat of the worker running the call (the workflow id does not matter here).
+            _ = try await db.store.extendLeases(worker: "busy-worker", ids: [UUID()], tokens: [1], lease: .seconds(30))
+            try await Task.sleep(for: .milliseconds(600))
+            let live = try await db.scalar("""
+                SELECT count(*)::int8 FROM api_permits WHERE holder = 'busy-worker' AND expires_at > now() + interval '20 seconds'
+                """, as: Int64.self)
+            #expect(live == 1)
+            await #expect(throws: CapacityWait.self) {
+                try await other.perform("quickbooks", outcome: CallOutcome.classify) { true }
+            }
+            await slow.open()
+            #expect(try await call == 1)
+        }
+    }
+
     @Test("three failures open the circuit; calls are refused unrun; after the cooldown one probe goes, and its success closes it")
     func circuitOpensAndAProbeClosesIt() async throws {
         try await TestDatabase.with { db in

@@ -10,7 +10,8 @@ public struct PostgresAPIGuard: APIGuard {
     let store: WorkflowStore
     /// Who holds permits (the worker id), for operators reading `api_permits`.
     let holder: String
-    /// How long a permit lives if its worker dies mid-call.
+    /// How long a permit lives if its worker dies mid-call. A worker's permits get its lease
+    /// duration and are extended by its heartbeat (``WorkflowStore/extendLeases``).
     let permitLease: Duration
     let logger: Logger
 

@@ -65,10 +65,13 @@ extension WorkflowStore {
         return nil
     }
 
-    /// Pushes the lease expiry of the workflows this worker is running, and returns the ids
-    /// whose lease another worker took over (their fencing token moved on). A workflow this
-    /// worker just finished or released is neither extended nor reported. Served by the
-    /// primary key. (`extended` runs although nothing reads it: data-modifying CTEs always do.)
+    /// Pushes the lease expiry of the workflows this worker is running, and of the API permits it
+    /// holds (`api_permits`, so a dead worker's permits free up one lease after its last
+    /// heartbeat instead of holding a concurrency cap for minutes), and returns the ids whose
+    /// lease another worker took over (their fencing token moved on). A workflow this worker
+    /// just finished or released is neither extended nor reported. Served by the primary key;
+    /// `api_permits` holds at most the sum of the concurrency caps, so it is scanned.
+    /// (`extended` and `permits` run although nothing reads them: data-modifying CTEs always do.)
     func extendLeases(worker: String, ids: [UUID], tokens: [Int64], lease: Duration) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
         let leaseMilliseconds = lease.seconds * 1000
@@ -82,6 +85,9 @@ extension WorkflowStore {
                 FROM held
                 WHERE w.id = held.id AND w.fencing_token = held.token AND w.lease_owner = \(worker)
                 RETURNING w.id
+            ), permits AS (
+                UPDATE api_permits SET expires_at = now() + \(leaseMilliseconds) * interval '1 millisecond'
+                WHERE holder = \(worker)
             )
             SELECT held.id FROM held JOIN workflows w ON w.id = held.id
             WHERE w.fencing_token <> held.token

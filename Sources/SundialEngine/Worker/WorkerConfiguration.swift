@@ -57,7 +57,8 @@ public struct WorkerConfiguration: Sendable {
     }
 
     /// Reads `SUNDIAL_WORKER_ID`, `SUNDIAL_CONCURRENCY`, `SUNDIAL_CLAIM_BATCH`,
-    /// `SUNDIAL_LEASE_SECONDS`, `SUNDIAL_POLL_SECONDS` and `SUNDIAL_DRAIN_SECONDS`.
+    /// `SUNDIAL_LEASE_SECONDS`, `SUNDIAL_POLL_SECONDS`, `SUNDIAL_DRAIN_SECONDS` and
+    /// `SUNDIAL_STEP_OVERRUN_GRACE_SECONDS`.
     public static func fromEnvironment(_ environment: EnvironmentReader = EnvironmentReader()) throws -> WorkerConfiguration {
         var configuration = WorkerConfiguration()
         if let id = environment.string("SUNDIAL_WORKER_ID") { configuration.workerID = id }
@@ -66,6 +67,7 @@ public struct WorkerConfiguration: Sendable {
         configuration.leaseDuration = try environment.seconds("SUNDIAL_LEASE_SECONDS", default: .seconds(30), range: 1...3600)
         configuration.pollInterval = try environment.seconds("SUNDIAL_POLL_SECONDS", default: .seconds(1), range: 0.01...60)
         configuration.drainDeadline = try environment.seconds("SUNDIAL_DRAIN_SECONDS", default: .seconds(25), range: 0...3600)
+        configuration.stepOverrunGrace = try environment.seconds("SUNDIAL_STEP_OVERRUN_GRACE_SECONDS", default: .seconds(30), range: 1...3600)
         #if DEBUG
         configuration.unsafeDisableFencing = environment.string("SUNDIAL_UNSAFE_DISABLE_FENCING") == "1"
         #endif

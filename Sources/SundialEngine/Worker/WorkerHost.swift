@@ -53,7 +53,8 @@ public enum WorkerHost {
     ) async throws {
         let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
         let store = WorkflowStore(client: client, database: environment.database, logger: logger, counters: counters)
-        let apiGuard = PostgresAPIGuard(store: store, holder: configuration.workerID, logger: logger)
+        // Permits live one lease, extended by the heartbeat like the workflows' leases.
+        let apiGuard = PostgresAPIGuard(store: store, holder: configuration.workerID, permitLease: configuration.leaseDuration, logger: logger)
         let registry = try makeWorkflows(WorkerServices(
             apiGuard: apiGuard, records: PostgresWorkflowRecords(store: store),
             eventFeed: PostgresWorkflowEventFeed(store: store), syncCursors: PostgresSyncCursors(store: store)))
