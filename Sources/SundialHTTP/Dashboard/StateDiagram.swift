@@ -73,7 +73,9 @@ struct StateDiagram {
             }
         }
         let width = Self.margin * 2 + Double(columnCount) * Self.boxWidth + Double(columnCount - 1) * Self.columnGap
-        let height = Self.margin * 2 + 22 + Double(rowCount) * Self.boxHeight + Double(rowCount - 1) * Self.rowGap + 56
+        // Room below for the curves of edges that go back to an earlier column.
+        let goesBack = edges.contains { column[$0.edge.to]! < column[$0.edge.from]! }
+        let height = Self.margin * 2 + 22 + Double(rowCount) * Self.boxHeight + Double(rowCount - 1) * Self.rowGap + (goesBack ? 56 : 0)
 
         var parts: [HTML] = []
         for (edge, isDeclared) in edges {
