@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import SundialEngine
+import SundialHTTP
 import Testing
 import Workflows
 
@@ -112,6 +113,32 @@ struct DashboardTests {
             // A revoked token's cookie is a session no more.
             _ = try await h.workflows.store.revokeAdminToken(name: "ops-ada")
             #expect(try await h.page(browser, "/admin").status == .seeOther)
+        }
+    }
+
+    @Test("with TLS on, the session and login cookies are also Secure")
+    func secureCookieUnderTLS() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sundial-dash-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cert = folder.appendingPathComponent("cert.pem").path
+        let key = folder.appendingPathComponent("key.pem").path
+        let made = try await TLSListenerTests.run("openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+        ])
+        try #require(made.status == 0, "\(made.output)")
+        let security = try ServerSecurity.fromEnvironment(EnvironmentReader(["SUNDIAL_TLS_CERT_FILE": cert, "SUNDIAL_TLS_KEY_FILE": key]))
+        // The router alone (no listener): the cookie flags follow the server's TLS setting.
+        try await IntakeHarness.with(configure: { $0.security = security }) { h in
+            let form = try await h.send(.get, "/admin/login", contentType: nil)
+            let nonce = try #require(IntakeHarness.cookies(form)["sundial_login"])
+            #expect(nonce.attributes.contains("Secure"))
+            let token = try await h.adminToken(.viewer)
+            let answer = try await h.send(.post, "/admin/login", contentType: IntakeHarness.form, headers: [("Cookie", "sundial_login=\(nonce.value)")],
+                                          body: Data("csrf=\(nonce.value)&token=\(token)".utf8))
+            let session = try #require(IntakeHarness.cookies(answer)["sundial_admin"])
+            #expect(session.attributes.contains("Secure") && session.attributes.contains("HttpOnly") && session.attributes.contains("SameSite=Strict"))
         }
     }
 
