@@ -67,7 +67,7 @@ enum DashboardStyle {
         button.danger { background: #b3261e; border-color: #8c1d17; }
         button.link { background: none; border: none; color: #c7cfdd; text-decoration: underline; padding: 0 0 0 6px; }
         form.inline { display: inline; }
-        .actions { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 12px; }
+        .actions { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 12px; align-items: start; }
         form.action { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; display: flex; flex-direction: column; gap: 6px; }
         form.action h3 { margin: 0; font-size: 14px; }
         form.action p.pre { margin: 0; color: var(--muted); font-size: 12px; }

@@ -73,9 +73,11 @@ struct StateDiagram {
             }
         }
         let width = Self.margin * 2 + Double(columnCount) * Self.boxWidth + Double(columnCount - 1) * Self.columnGap
-        // Room below for the curves of edges that go back to an earlier column.
-        let goesBack = edges.contains { column[$0.edge.to]! < column[$0.edge.from]! }
-        let height = Self.margin * 2 + 22 + Double(rowCount) * Self.boxHeight + Double(rowCount - 1) * Self.rowGap + (goesBack ? 56 : 0)
+        // Edges back to an earlier column run in lanes below every box, one lane each.
+        let backEdges = edges.map(\.edge).filter { column[$0.to]! < column[$0.from]! }
+        let boxesBottom = Self.margin + 22 + Double(rowCount) * Self.boxHeight + Double(rowCount - 1) * Self.rowGap
+        let laneGap = 9.0
+        let height = boxesBottom + Self.margin + (backEdges.isEmpty ? 0 : 14 + laneGap * Double(backEdges.count))
 
         var parts: [HTML] = []
         for (edge, isDeclared) in edges {
@@ -92,13 +94,21 @@ struct StateDiagram {
             } else if column[edge.to]! > column[edge.from]! {
                 path = "M \(f(a.x + Self.boxWidth)) \(f(a.y + Self.boxHeight / 2)) L \(f(b.x - 2)) \(f(b.y + Self.boxHeight / 2))"
             } else if a.x == b.x {
-                // Same column: a curve on the right side.
-                let bulge = a.x + Self.boxWidth + 34
-                path = "M \(f(a.x + Self.boxWidth)) \(f(a.y + Self.boxHeight * 0.7)) Q \(f(bulge)) \(f((a.y + b.y) / 2 + Self.boxHeight / 2)) \(f(b.x + Self.boxWidth + 2)) \(f(b.y + Self.boxHeight * 0.3))"
+                // Same column: a curve on the right side, wider for an edge going up.
+                let bulge = a.x + Self.boxWidth + (b.y > a.y ? 30 : 46)
+                let (fromY, toY) = b.y > a.y ? (a.y + Self.boxHeight * 0.7, b.y + Self.boxHeight * 0.3) : (a.y + Self.boxHeight * 0.3, b.y + Self.boxHeight * 0.7)
+                path = "M \(f(a.x + Self.boxWidth)) \(f(fromY)) Q \(f(bulge)) \(f((fromY + toY) / 2)) \(f(b.x + Self.boxWidth + 2)) \(f(toY))"
             } else {
-                // Backwards: a curve below both boxes.
-                let low = max(a.y, b.y) + Self.boxHeight + 40
-                path = "M \(f(a.x + Self.boxWidth * 0.4)) \(f(a.y + Self.boxHeight)) Q \(f((a.x + b.x + Self.boxWidth) / 2)) \(f(low)) \(f(b.x + Self.boxWidth * 0.6)) \(f(b.y + Self.boxHeight + 2))"
+                // Backwards: out of the source's left side into the gap before its column, down to
+                // its own lane below the boxes, across, and up the gap after the target's column
+                // into the target's right side.
+                let lane = boxesBottom + 14 + laneGap * Double(backEdges.firstIndex(of: edge) ?? 0)
+                let exitX = a.x - Self.columnGap / 2 + 6, entryX = b.x + Self.boxWidth + Self.columnGap / 2 - 6
+                let fromY = a.y + Self.boxHeight * 0.75, toY = b.y + Self.boxHeight * 0.75
+                path = "M \(f(a.x)) \(f(fromY)) L \(f(exitX + 6)) \(f(fromY)) Q \(f(exitX)) \(f(fromY)) \(f(exitX)) \(f(fromY + 6)) "
+                    + "L \(f(exitX)) \(f(lane - 6)) Q \(f(exitX)) \(f(lane)) \(f(exitX - 6)) \(f(lane)) "
+                    + "L \(f(entryX + 6)) \(f(lane)) Q \(f(entryX)) \(f(lane)) \(f(entryX)) \(f(lane - 6)) "
+                    + "L \(f(entryX)) \(f(toY + 6)) Q \(f(entryX)) \(f(toY)) \(f(entryX - 6)) \(f(toY)) L \(f(b.x + Self.boxWidth + 2)) \(f(toY))"
             }
             parts.append("<path class=\"edge \(kind)\" d=\"\(path)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(widthAttr)\"\(dash) marker-end=\"url(#arrow-\(kind))\"><title>\(edge.from) → \(edge.to)\(isDeclared ? String() : String(" (seen in history)"))</title></path>")
         }
@@ -121,7 +131,7 @@ struct StateDiagram {
             }
         }
         let markers = [("visited", "#1f5fbf"), ("declared", "#8894a8"), ("seen", "#a3adbd")].map { kind, color -> HTML in
-            "<marker id=\"arrow-\(kind)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"\(color)\"/></marker>"
+            "<marker id=\"arrow-\(kind)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"9\" markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"\(color)\"/></marker>"
         }
         return """
             <svg class="state-diagram" xmlns="http://www.w3.org/2000/svg" role="img" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" \
