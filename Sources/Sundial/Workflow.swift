@@ -47,6 +47,20 @@ public protocol Workflow: Sendable {
     /// The state a new instance starts in.
     static var initialState: State { get }
 
+    /// The state graph, for the operator dashboard's diagram: for each state, the states its
+    /// handler may go on to (`.next`, and the `then`/`onTimeout` of a sleep or an await; a state
+    /// that repeats, such as a chunked step, lists itself). A state's ``StatePolicy/onFailure``
+    /// branch need not be listed: the engine adds it from ``policy(for:)``.
+    ///
+    /// Descriptive only: the engine never refuses a transition that is not declared here. The
+    /// default is empty, and the dashboard then draws the transitions seen in the type's history
+    /// (which it also draws, dashed, next to a declared graph).
+    ///
+    /// ```swift
+    /// static let stateGraph: [State: [State]] = [.compose: [.send]]
+    /// ```
+    static var stateGraph: [State: [State]] { get }
+
     /// Builds the first context from the input the workflow was started with.
     static func makeContext(from input: Input) throws -> Context
 
@@ -80,6 +94,8 @@ extension Workflow {
     public typealias Next = Transition<State, Output>
 
     public static func validate(_ input: Input) throws {}
+
+    public static var stateGraph: [State: [State]] { [:] }
 
     public func policy(for state: State) -> StatePolicy<State> { StatePolicy() }
 

@@ -9,9 +9,11 @@ import SundialEngine
 import Workflows
 
 /// The HTTP surface of Sundial (`sundial serve`): health and metrics, the order intake API
-/// (INT-001), the Stripe and carrier webhooks, and the admin API (`/admin/v1`). One
-/// Hummingbird application, run in a ServiceGroup with its Postgres client. Every answer that is
-/// not a success is JSON (`{"error": {...}}`), unknown routes and wrong methods included.
+/// (INT-001), the Stripe and carrier webhooks, the admin API (`/admin/v1`) and the operator
+/// dashboard (`/admin`, HTML over the same admin operations). One
+/// Hummingbird application, run in a ServiceGroup with its Postgres client. Every answer of the
+/// APIs that is not a success is JSON (`{"error": {...}}`), unknown routes and wrong methods
+/// included; the dashboard's pages answer their refusals as HTML pages.
 public struct SundialServer: Sendable {
     public let host: String
     public let port: Int
@@ -69,7 +71,10 @@ public struct SundialServer: Sendable {
             StripeWebhookRoute(signature: intake.stripe, workflows: workflows, logger: logger).register(on: router)
             CarrierWebhookRoute(signatures: intake.carriers, workflows: workflows, logger: logger).register(on: router)
         }
-        admin?.register(on: router)
+        if let admin {
+            admin.register(on: router)
+            DashboardRoutes(admin: admin, secureCookies: security.scheme == "https").register(on: router)
+        }
         return router
     }
 

@@ -51,6 +51,7 @@ struct IntakeHarness: Sendable {
                      logger customLogger: Logger? = nil,
                      intake changeIntake: @Sendable (inout IntakeConfiguration) -> Void = { _ in },
                      configure: @Sendable (inout SundialServer) -> Void = { _ in },
+                     live: Bool = false,
                      _ body: @Sendable (IntakeHarness) async throws -> Void) async throws {
         let schema = "i_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         let database = try DatabaseConfiguration(url: url, schema: String(schema), maxConnections: 4)
@@ -70,9 +71,11 @@ struct IntakeHarness: Sendable {
                                        registry: PrometheusCollectorRegistry(), logger: logger,
                                        workflows: workflows, intake: intake)
             configure(&server)
-            let application = Application(router: server.makeRouter(), logger: logger)
+            // live: a real server on 127.0.0.1 (a free port) and an HTTP client, rather than the router alone.
+            let application = Application(router: server.makeRouter(),
+                                          configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)), logger: logger)
             do {
-                try await application.test(.router) { client in
+                try await application.test(live ? .live : .router) { client in
                     try await body(IntakeHarness(client: client, postgres: postgres, workflows: workflows, logger: logger))
                 }
             } catch {

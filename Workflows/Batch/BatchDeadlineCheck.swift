@@ -11,6 +11,8 @@ public struct BatchDeadlineCheck: Workflow {
     public static let name = "batch-deadline-check"
     public static let version = 1
     public static let initialState = State.check
+    /// Triggered early, the check sleeps until the deadline and looks again.
+    public static let stateGraph: [State: [State]] = [.check: [.check]]
 
     public enum State: String, Codable, Sendable, WorkflowState { case check }
     public typealias Input = BatchDeadlineInput

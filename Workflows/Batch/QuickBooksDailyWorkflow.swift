@@ -24,6 +24,11 @@ public struct QuickBooksDailyWorkflow: Workflow {
     public static let version = 1
     public static let initialState = QuickBooksDailyState.extract
 
+    /// The run's path for the dashboard's diagram: `invoice` and `reconcile` repeat once per chunk.
+    public static let stateGraph: [QuickBooksDailyState: [QuickBooksDailyState]] = [
+        .extract: [.upload], .upload: [.invoice], .invoice: [.invoice, .reconcile], .reconcile: [.reconcile],
+    ]
+
     public typealias State = QuickBooksDailyState
     public typealias Input = QuickBooksDailyInput
     public typealias Context = QuickBooksDailyContext

@@ -9,6 +9,9 @@ public struct DemoOrder: Workflow {
     public static let name = "demo-order"
     public static let version = 1
     public static let initialState = State.reserve
+    public static let stateGraph: [State: [State]] = [
+        .reserve: [.pay], .pay: [.pack], .pack: [.ship], .ship: [.delivered, .deliveryLate],
+    ]
 
     public enum State: String, WorkflowState {
         case reserve, pay, pack, ship, delivered, deliveryLate

@@ -17,6 +17,18 @@ public struct OrderWorkflow: Workflow {
     public static let version = 1
     public static let initialState = OrderState.authorize
 
+    /// Where each state's handler may go (the dashboard's diagram); the failure branches of
+    /// `label` (→ nextCarrier) and `invoice` (→ needsAttention) come from ``policy(for:)``.
+    public static let stateGraph: [OrderState: [OrderState]] = [
+        .authorize: [.label, .confirmPayment],
+        .confirmPayment: [.label, .confirmPayment],
+        .label: [.capture],
+        .nextCarrier: [.label],
+        .capture: [.track],
+        .track: [.invoice, .needsAttention, .track],
+        .needsAttention: [.track, .invoice, .needsAttention],
+    ]
+
     public typealias State = OrderState
     public typealias Input = OrderInput
     public typealias Context = OrderContext

@@ -12,6 +12,7 @@ public struct StrayLabelSweep: Workflow {
     public static let name = "stray-label-sweep"
     public static let version = 1
     public static let initialState = State.wait
+    public static let stateGraph: [State: [State]] = [.wait: [.sweep]]
 
     public enum State: String, WorkflowState { case wait, sweep }
 

@@ -23,6 +23,8 @@ public struct ProfileSync: Workflow {
     public static let name = "profile-sync"
     public static let version = 1
     public static let initialState = State.begin
+    /// `begin` sleeps and repeats while an earlier run holds the cursor; `send` repeats per batch.
+    public static let stateGraph: [State: [State]] = [.begin: [.begin, .send], .send: [.send, .advance]]
     public static let cursorName = "profile-sync"
 
     /// The run's steps, in order (`send` repeats once per batch).

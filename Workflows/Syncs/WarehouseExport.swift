@@ -24,6 +24,8 @@ public struct WarehouseExport: Workflow {
     public static let name = "warehouse-export"
     public static let version = 1
     public static let initialState = State.begin
+    /// `begin` sleeps and repeats while an earlier run holds the cursor; `export` repeats per chunk.
+    public static let stateGraph: [State: [State]] = [.begin: [.begin, .export], .export: [.export, .manifest], .manifest: [.advance]]
     /// The cursor's name in ``SyncCursors``.
     public static let cursorName = "warehouse-export"
     public static let tables = ["orders", "shipments", "events"]

@@ -44,9 +44,10 @@ public struct AdminActions: Sendable {
         }
     }
 
-    /// Delivers a signal; a repeated signal id changes nothing.
-    public func signal(_ id: UUID, name: String, signalID: String, payloadJSON: String) async throws -> SignalDelivery {
-        try await audited("workflow.signal", Self.target(id), nil) { note in
+    /// Delivers a signal; a repeated signal id changes nothing. `reason` (the dashboard asks for
+    /// one) is recorded with the audit entry.
+    public func signal(_ id: UUID, name: String, signalID: String, payloadJSON: String, reason: String? = nil) async throws -> SignalDelivery {
+        try await audited("workflow.signal", Self.target(id), reason) { note in
             var note = note
             note.detail = "signal \(name) id \(signalID): accepted"
             let delivery = try await workflows.signal(id, name: name, signalID: signalID, payloadJSON: payloadJSON, audit: note)

@@ -10,6 +10,10 @@ public struct WorkflowDefinition: Sendable {
     public let initialState: String
     /// Every state name, in declaration order (for diagrams and validation).
     public let states: [String]
+    /// The declared state graph (``Sundial/Workflow/stateGraph``) with every state's failure
+    /// branch (``Sundial/StatePolicy/onFailure``), in state declaration order, without
+    /// duplicates. Empty for a type that declares no graph and has no failure branch.
+    public let edges: [StateEdge]
 
     /// Decodes and validates a JSON input; returns the normalized input and the first context.
     let prepareStart: @Sendable (_ input: Data) throws -> (input: String, context: String)
@@ -30,6 +34,7 @@ public struct WorkflowDefinition: Sendable {
         version = W.version
         initialState = W.initialState.rawValue
         states = W.State.allCases.map(\.rawValue)
+        edges = Self.edges(workflow)
         prepareStart = { data in try StepExecutor.prepareStart(W.self, input: data) }
         runStep = { request in await StepExecutor.run(workflow, request) }
         runUndo = { request in await StepExecutor.undo(workflow, request) }
@@ -37,6 +42,21 @@ public struct WorkflowDefinition: Sendable {
         stepTimeout = { state in W.State(rawValue: state).map { workflow.policy(for: $0).timeout } ?? .seconds(60) }
         compensationRetry = workflow.compensationRetry
         cancellationRefusal = { state, context in StepExecutor.cancellationRefusal(workflow, state: state, context: context) }
+    }
+
+    private static func edges<W: Workflow>(_ workflow: W) -> [StateEdge] {
+        var result: [StateEdge] = []
+        var seen = Set<StateEdge>()
+        let graph = W.stateGraph
+        for state in W.State.allCases {
+            var targets = graph[state] ?? []
+            if let branch = workflow.policy(for: state).onFailure { targets.append(branch) }
+            for target in targets {
+                let edge = StateEdge(from: state.rawValue, to: target.rawValue)
+                if seen.insert(edge).inserted { result.append(edge) }
+            }
+        }
+        return result
     }
 
     /// `name@version`, as workers advertise what they run.

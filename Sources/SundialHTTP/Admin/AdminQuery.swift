@@ -11,16 +11,21 @@ struct AdminQuery {
     private(set) var problems: [String: String] = [:]
 
     init(_ request: Request, allowed: Set<String>) {
+        self.init(pairs: request.uri.queryParameters.map { (String($0.key), String($0.value)) }, allowed: allowed)
+    }
+
+    /// The same checks over decoded (name, value) pairs: the dashboard's filter form, whose
+    /// empty fields it leaves out first.
+    init(pairs: [(String, String)], allowed: Set<String>) {
         var seen: [String: Int] = [:]
-        for (key, value) in request.uri.queryParameters {
-            let key = String(key)
+        for (key, value) in pairs {
             seen[key, default: 0] += 1
             if !allowed.contains(key) {
                 problems[key] = "is not a known parameter (known: \(allowed.sorted().joined(separator: ", ")))"
             } else if seen[key]! > 1 {
                 problems[key] = "is given more than once"
             } else {
-                values[key] = String(value)
+                values[key] = value
             }
         }
     }

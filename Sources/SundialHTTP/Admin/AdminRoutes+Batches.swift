@@ -6,7 +6,7 @@ import Workflows
 
 extension AdminRoutes {
     /// The batch job named in the path, or 404 `batch_job_not_found`.
-    private static func batchJob(_ context: BasicRequestContext) throws -> String {
+    static func batchJob(_ context: BasicRequestContext) throws -> String {
         let job = context.parameters.get("job") ?? ""
         guard BatchJobs.isKnown(job) else {
             throw APIError.notFound("batch_job_not_found",
@@ -16,7 +16,7 @@ extension AdminRoutes {
     }
 
     /// Whether `date` is a `YYYY-MM-DD` calendar date (the store calendar's own check).
-    private static func isBusinessDate(_ date: String) -> Bool {
+    static func isBusinessDate(_ date: String) -> Bool {
         date.count == 10 && (try? StoreCalendar())?.bounds(of: date) != nil
     }
 
@@ -52,22 +52,7 @@ extension AdminRoutes {
         guard text.count == 36, let id = UUID(uuidString: text) else {
             throw APIError.badRequest("invalid_id", "'\(text.prefix(64))' is not a workflow id (a UUID)")
         }
-        let snapshot: WorkflowSnapshot
-        do {
-            snapshot = try await workflows.workflow(id)
-        } catch StoreError.notFound {
-            throw APIError.notFound("run_not_found", "no run \(AdminJSON.id(id)) of \(job)")
-        }
-        let lookup = BatchRunReportLookup(job: job, type: snapshot.type, status: snapshot.status.rawValue, state: snapshot.state,
-                                          outputJSON: snapshot.output, lastError: snapshot.lastError)
-        let report: QuickBooksDailyReport
-        switch lookup {
-        case .report(let found): report = found
-        case .notABatchRun: throw APIError.notFound("run_not_found", lookup.problem(id) ?? "not a run of \(job)")
-        case .notFinished(let status, _, _):
-            throw APIError.conflict("run_not_finished", lookup.problem(id) ?? "the run has not finished",
-                                    details: ["reason": "the run has not completed", "status": status])
-        }
+        let report = try await Self.batchReport(job: job, id: id, workflows: workflows)
         let wantsCSV = format == "csv" || (format == nil && (request.headers[.accept] ?? "").lowercased().contains("text/csv"))
         if wantsCSV {
             var headers = HTTPFields()
@@ -95,21 +80,8 @@ extension AdminRoutes {
             throw APIError.unprocessable("invalid_body", "date: must be a calendar date YYYY-MM-DD",
                                          fields: ["date": "must be a calendar date YYYY-MM-DD"])
         }
-        let actions = Self.actions(workflows, principal)
-        let zone = EnvironmentReader().string("SUNDIAL_STORE_TIME_ZONE") ?? StoreCalendar.defaultTimeZone
-        let (started, input) = try await actions.perform("batch.rerun", target: "batch:\(job)", reason: reason) {
-            () async throws -> ((StartedWorkflow, QuickBooksDailyInput), String?) in
-            let earlier = try await store.runs(type: job, businessDate: date)
-            let rerun: BatchRerun
-            do {
-                rerun = try BatchRerun(businessDate: date, earlierRuns: earlier, reason: reason, actor: actions.actor, timeZone: zone)
-            } catch let error as InputError where error.fields["business_date"] != nil {
-                // The date was checked above, so this is a run of that date still in progress.
-                throw AdminRefusal(.conflict, code: "run_in_progress", error.fields["business_date"] ?? "a run is in progress")
-            }
-            let started = try await workflows.start(QuickBooksDailyWorkflow.self, key: rerun.key, input: rerun.input)
-            return ((started, rerun.input), "run \(rerun.input.runNumber) of \(date): \(AdminJSON.id(started.id))")
-        }
+        let (started, input) = try await Self.startBatchRerun(job: job, date: date, reason: reason, workflows: workflows,
+                                                              actions: Self.actions(workflows, principal))
         var headers = HTTPFields()
         headers[.location] = "\(Self.prefix)/workflows/\(AdminJSON.id(started.id))"
         return JSONResponse.make([
@@ -117,5 +89,48 @@ extension AdminRoutes {
             "workflow_id": AdminJSON.id(started.id), "previous_run_ids": input.previousRunIDs.map(AdminJSON.id),
             "file_name": SalesSummaryRow.fileName(businessDate: date, runNumber: input.runNumber), "status": started.status.rawValue,
         ], status: .accepted, headers: headers)
+    }
+
+    /// Starts run n+1 of `job` for `date` (checked by the caller), audited as `batch.rerun` on
+    /// `batch:<job>` under `actions.actor`: shared by the JSON route and the dashboard's finance
+    /// page, so both refuse alike (409 `run_in_progress` while a run of that date goes on).
+    static func startBatchRerun(job: String, date: String, reason: String, workflows: WorkflowClient,
+                                actions: AdminActions) async throws -> (StartedWorkflow, QuickBooksDailyInput) {
+        let store = workflows.store
+        let zone = EnvironmentReader().string("SUNDIAL_STORE_TIME_ZONE") ?? StoreCalendar.defaultTimeZone
+        return try await actions.perform("batch.rerun", target: "batch:\(job)", reason: reason) {
+            () async throws -> ((StartedWorkflow, QuickBooksDailyInput), String?) in
+            let earlier = try await store.runs(type: job, businessDate: date)
+            let rerun: BatchRerun
+            do {
+                rerun = try BatchRerun(businessDate: date, earlierRuns: earlier, reason: reason, actor: actions.actor, timeZone: zone)
+            } catch let error as InputError where error.fields["business_date"] != nil {
+                // The date was checked by the caller, so this is a run of that date still in progress.
+                throw AdminRefusal(.conflict, code: "run_in_progress", error.fields["business_date"] ?? "a run is in progress")
+            }
+            let started = try await workflows.start(QuickBooksDailyWorkflow.self, key: rerun.key, input: rerun.input)
+            return ((started, rerun.input), "run \(rerun.input.runNumber) of \(date): \(AdminJSON.id(started.id))")
+        }
+    }
+
+    /// The exception report of run `id` of `job`: 404 `run_not_found` for an unknown run or one
+    /// of another job, 409 `run_not_finished` while it has no report. Shared by the JSON route and
+    /// the dashboard's finance page.
+    static func batchReport(job: String, id: UUID, workflows: WorkflowClient) async throws -> QuickBooksDailyReport {
+        let snapshot: WorkflowSnapshot
+        do {
+            snapshot = try await workflows.workflow(id)
+        } catch StoreError.notFound {
+            throw APIError.notFound("run_not_found", "no run \(AdminJSON.id(id)) of \(job)")
+        }
+        let lookup = BatchRunReportLookup(job: job, type: snapshot.type, status: snapshot.status.rawValue, state: snapshot.state,
+                                          outputJSON: snapshot.output, lastError: snapshot.lastError)
+        switch lookup {
+        case .report(let found): return found
+        case .notABatchRun: throw APIError.notFound("run_not_found", lookup.problem(id) ?? "not a run of \(job)")
+        case .notFinished(let status, _, _):
+            throw APIError.conflict("run_not_finished", lookup.problem(id) ?? "the run has not finished",
+                                    details: ["reason": "the run has not completed", "status": status])
+        }
     }
 }

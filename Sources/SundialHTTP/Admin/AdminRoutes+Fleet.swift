@@ -109,13 +109,28 @@ extension AdminRoutes {
 
     /// `GET /admin/v1/audit?actor=&action=&target=&cursor=&limit=`: newest first.
     func listAudit(_ request: Request) async throws -> Response {
-        var query = AdminQuery(request, allowed: ["actor", "action", "target", "cursor", "limit"])
+        var query = AdminQuery(request, allowed: Self.auditParameters)
+        let (entries, next) = try await Self.auditPage(store, try Self.auditFilter(&query))
+        return JSONResponse.make(["entries": AdminJSON.object(entries), "next_cursor": next ?? NSNull()])
+    }
+
+    static let auditParameters: Set<String> = ["actor", "action", "target", "cursor", "limit"]
+
+    /// The audit listing's filters from `query` (the API's query string or the dashboard's
+    /// filter form), or the 400 `invalid_query`.
+    static func auditFilter(_ query: inout AdminQuery) throws -> AuditQuery {
         var filter = AuditQuery(actor: query.string("actor"), action: query.string("action"), target: query.string("target"),
                                 limit: query.limit())
         if let cursor = query.cursor() {
             if let id = try? cursor.auditID() { filter.before = id } else { query.note("cursor", "is not a cursor this server returned") }
         }
         try query.check()
+        return filter
+    }
+
+    /// One page of the audit trail, newest first, and the next page's cursor (nil on the last).
+    static func auditPage(_ store: WorkflowStore, _ filter: AuditQuery) async throws -> (entries: [AuditEntry], next: String?) {
+        var filter = filter
         let asked = filter.limit
         filter.limit += 1
         var entries = try await store.audit(filter)
@@ -124,6 +139,6 @@ extension AdminRoutes {
             entries.removeLast()
             next = entries.last.map { ListCursor(micros: 0, key: String($0.id)).token }
         }
-        return JSONResponse.make(["entries": AdminJSON.object(entries), "next_cursor": next ?? NSNull()])
+        return (entries, next)
     }
 }

@@ -11,14 +11,22 @@ extension AdminRoutes {
     /// `GET /admin/v1/workflows`: newest first, filtered, one page and the next page's cursor.
     func listWorkflows(_ request: Request) async throws -> Response {
         var query = AdminQuery(request, allowed: Self.listParameters)
+        let filter = try Self.listFilter(&query)
+        let page = try await store.listWorkflows(filter)
+        return JSONResponse.make(["workflows": AdminJSON.object(page.rows), "next_cursor": page.next?.token ?? NSNull()])
+    }
+
+    /// The listing's filters read from `query` (the API's query string or the dashboard's filter
+    /// form), or the 400 `invalid_query` naming every bad one.
+    static func listFilter(_ query: inout AdminQuery, defaultLimit: Int = 50) throws -> WorkflowListQuery {
         let filter = WorkflowListQuery(
             type: query.string("type"), status: query.status(), state: query.string("state"),
             businessKey: query.string("business_key"), createdFrom: query.date("created_from"), createdTo: query.date("created_to"),
-            updatedFrom: query.date("updated_from"), updatedTo: query.date("updated_to"), after: query.cursor(), limit: query.limit())
+            updatedFrom: query.date("updated_from"), updatedTo: query.date("updated_to"), after: query.cursor(),
+            limit: query.limit(default: defaultLimit))
         if let after = filter.after, (try? after.workflowID()) == nil { query.note("cursor", "is not a cursor this server returned") }
         try query.check()
-        let page = try await store.listWorkflows(filter)
-        return JSONResponse.make(["workflows": AdminJSON.object(page.rows), "next_cursor": page.next?.token ?? NSNull()])
+        return filter
     }
 
     /// `GET /admin/v1/workflows/{id}`: everything stored about one workflow.
