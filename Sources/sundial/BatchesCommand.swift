@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Sundial
 import SundialEngine
+import SundialHTTP
 import Workflows
 
 /// `sundial batches ...`: finance's view of the nightly accounting batch: list runs, rerun a
@@ -60,14 +61,12 @@ struct BatchesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try BatchesCommand.checkJob(job)
-            let actor = self.actor ?? ProcessInfo.processInfo.environment["USER"].map { "cli:\($0)" } ?? "cli"
-            let zone = EnvironmentReader().string("SUNDIAL_STORE_TIME_ZONE") ?? StoreCalendar.defaultTimeZone
-            let (date, reason) = (self.date, self.reason)
+            let actor = self.actor ?? CLIActor.name
+            let (date, reason, job) = (self.date, self.reason, self.job)
             let started = try await WorkflowsCommand.withClient(common) { client in
-                let rerun = try BatchRerun(businessDate: date, earlierRuns: try await client.store.runs(type: QuickBooksDailyWorkflow.name, businessDate: date),
-                                           reason: reason, actor: actor, timeZone: zone)
-                let started = try await client.start(QuickBooksDailyWorkflow.self, key: rerun.key, input: rerun.input)
-                return (started.id, rerun.input)
+                let (started, input) = try await BatchRerunAction.start(
+                    job: job, date: date, reason: reason, workflows: client, actions: AdminActions(workflows: client, actor: actor))
+                return (started.id, input)
             }
             print("started run \(started.1.runNumber) of \(date): \(started.0.uuidString.lowercased()) (file \(SalesSummaryRow.fileName(businessDate: date, runNumber: started.1.runNumber)); earlier runs: \(started.1.previousRunIDs.isEmpty ? "none" : started.1.previousRunIDs.map { $0.uuidString.lowercased() }.joined(separator: ", ")))")
         }

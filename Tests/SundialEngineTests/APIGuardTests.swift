@@ -48,6 +48,28 @@ struct APIGuardTests {
         }
     }
 
+    @Test("callers refused by an empty bucket queue: each is told a later slot, one token apart, not all the same moment")
+    func refusedCallersQueue() async throws {
+        try await TestDatabase.with { db in
+            try await db.store.syncAPILimits([APILimit(api: "quickbooks", rateCapacity: 3, rateWindow: .seconds(60))])
+            let limiter = Self.limiter(db)
+            for _ in 1...3 { _ = try await limiter.perform("quickbooks", outcome: CallOutcome.classify) { true } }
+            var waits: [Duration] = []
+            for _ in 1...5 {
+                let wait = await #expect(throws: CapacityWait.self) {
+                    try await limiter.perform("quickbooks", outcome: CallOutcome.classify) { true }
+                }
+                waits.append(try #require(wait?.retryAfter))
+            }
+            // A token every 20 s: the first waiter is told at most 20 s, each next one 20 s later.
+            #expect(waits[0] > .zero && waits[0] <= .seconds(20), "\(waits)")
+            for (earlier, later) in zip(waits, waits.dropFirst()) {
+                let gap = later - earlier
+                #expect(gap > .seconds(19) && gap <= .seconds(21), "\(waits)")
+            }
+        }
+    }
+
     @Test("with two calls in flight under a cap of two, a third waits; once they return a call goes through")
     func concurrencyCap() async throws {
         try await TestDatabase.with { db in

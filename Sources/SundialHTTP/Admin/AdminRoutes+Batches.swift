@@ -16,9 +16,7 @@ extension AdminRoutes {
     }
 
     /// Whether `date` is a `YYYY-MM-DD` calendar date (the store calendar's own check).
-    static func isBusinessDate(_ date: String) -> Bool {
-        date.count == 10 && (try? StoreCalendar())?.bounds(of: date) != nil
-    }
+    static func isBusinessDate(_ date: String) -> Bool { BatchRerunAction.isBusinessDate(date) }
 
     /// `GET /admin/v1/batches/{job}/runs?date=&limit=`: the runs of one business date oldest
     /// first, or the newest runs of every date; the same rows as `sundial batches list`.
@@ -80,7 +78,7 @@ extension AdminRoutes {
             throw APIError.unprocessable("invalid_body", "date: must be a calendar date YYYY-MM-DD",
                                          fields: ["date": "must be a calendar date YYYY-MM-DD"])
         }
-        let (started, input) = try await Self.startBatchRerun(job: job, date: date, reason: reason, workflows: workflows,
+        let (started, input) = try await BatchRerunAction.start(job: job, date: date, reason: reason, workflows: workflows,
                                                               actions: Self.actions(workflows, principal))
         var headers = HTTPFields()
         headers[.location] = "\(Self.prefix)/workflows/\(AdminJSON.id(started.id))"
@@ -89,28 +87,6 @@ extension AdminRoutes {
             "workflow_id": AdminJSON.id(started.id), "previous_run_ids": input.previousRunIDs.map(AdminJSON.id),
             "file_name": SalesSummaryRow.fileName(businessDate: date, runNumber: input.runNumber), "status": started.status.rawValue,
         ], status: .accepted, headers: headers)
-    }
-
-    /// Starts run n+1 of `job` for `date` (checked by the caller), audited as `batch.rerun` on
-    /// `batch:<job>` under `actions.actor`: shared by the JSON route and the dashboard's finance
-    /// page, so both refuse alike (409 `run_in_progress` while a run of that date goes on).
-    static func startBatchRerun(job: String, date: String, reason: String, workflows: WorkflowClient,
-                                actions: AdminActions) async throws -> (StartedWorkflow, QuickBooksDailyInput) {
-        let store = workflows.store
-        let zone = EnvironmentReader().string("SUNDIAL_STORE_TIME_ZONE") ?? StoreCalendar.defaultTimeZone
-        return try await actions.perform("batch.rerun", target: "batch:\(job)", reason: reason) {
-            () async throws -> ((StartedWorkflow, QuickBooksDailyInput), String?) in
-            let earlier = try await store.runs(type: job, businessDate: date)
-            let rerun: BatchRerun
-            do {
-                rerun = try BatchRerun(businessDate: date, earlierRuns: earlier, reason: reason, actor: actions.actor, timeZone: zone)
-            } catch let error as InputError where error.fields["business_date"] != nil {
-                // The date was checked by the caller, so this is a run of that date still in progress.
-                throw AdminRefusal(.conflict, code: "run_in_progress", error.fields["business_date"] ?? "a run is in progress")
-            }
-            let started = try await workflows.start(QuickBooksDailyWorkflow.self, key: rerun.key, input: rerun.input)
-            return ((started, rerun.input), "run \(rerun.input.runNumber) of \(date): \(AdminJSON.id(started.id))")
-        }
     }
 
     /// The exception report of run `id` of `job`: 404 `run_not_found` for an unknown run or one

@@ -103,7 +103,7 @@ extension DashboardRoutes {
             throw DashboardError(.unprocessableContent, "The business date must be a calendar date YYYY-MM-DD.", fields: ["date": "must be a calendar date YYYY-MM-DD"])
         }
         let reason = try form.text("reason", label: "The reason", multiline: true)
-        let (started, _) = try await AdminRoutes.startBatchRerun(
+        let (started, _) = try await BatchRerunAction.start(
             job: job, date: date, reason: reason, workflows: workflows, actions: AdminActions(workflows: workflows, actor: session.principal.name))
         return DashboardLayout.redirect("/admin/workflows/\(DashboardLayout.id(started.id))?done=batch-rerun")
     }
