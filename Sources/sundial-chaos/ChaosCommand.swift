@@ -135,7 +135,8 @@ struct ChaosCommand: AsyncParsableCommand {
                     while !done.isSet {
                         try? await Task.sleep(for: .seconds(1))
                         let completed = (try? await store.countsByStatus(type: OrderWorkflow.name)[.completed]) ?? 0
-                        guard await tally.accepted.count >= options.orders, completed >= max(30, options.orders / 3) else { continue }
+                        let submitted = await tally.accepted.count + tally.contractViolations.count
+                        guard submitted >= options.orders, completed >= max(30, options.orders / 3) else { continue }
                         let date = try await sftp.startBatchWithDrop(sundial: sundial, dropAfter: options.sftpDropAfter, outage: options.sftpOutageSeconds)
                         report("started the nightly batch for \(date) with \(completed) completed orders; its SFTP upload will be cut after \(options.sftpDropAfter) bytes")
                         await tally.startedBatch()

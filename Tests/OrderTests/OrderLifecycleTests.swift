@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Integrations
 import Sandbox
@@ -38,6 +39,31 @@ struct OrderLifecycleTests {
                 #expect(h.count(.fedex, .labelVoided) == 0)
                 #expect(h.count(.quickbooks, .invoiceCreated) == 1)
                 #expect(try await h.statusEvents(id) == ["confirmed", "shipped", "delivered"])
+            }
+        }
+    }
+
+    @Test("an order that waited past invoiceLookupAfter keeps the invoice already under its document number; a fresh one creates without a lookup")
+    func invoiceLookupAfterAWait() async throws {
+        var settings = OrderHarness.testSettings()
+        settings.invoiceLookupAfter = .zero
+        try await OrderHarness.with(settings: settings) { h in
+            // An earlier attempt's invoice whose requestid QuickBooks no longer remembers.
+            let order = sampleOrder()
+            let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+            let accounting = QuickBooksClient(httpClient: http, configuration: h.integrations.quickBooks)
+            let earlier = try await accounting.createInvoice(
+                InvoiceRequest(customerID: "1", docNumber: OrderWorkflow.docNumber(order.orderID),
+                               lines: [InvoiceLine(itemID: "1", quantity: 1, unitPrice: 1)]),
+                idempotencyKey: "an-earlier-attempt")
+            try await http.shutdown()
+            try await h.db.withWorker { _ in
+                let id = try await h.submit(order)
+                try await h.waitFor(id, state: .track, status: .waiting)
+                try await h.track(id, event: "e1", status: "delivered", location: "New York, NY")
+                #expect(try await h.db.settled(id).status == .completed)
+                #expect(try await h.context(id).invoice?.id == earlier.id)
+                #expect(h.count(.quickbooks, .invoiceCreated) == 1)
             }
         }
     }

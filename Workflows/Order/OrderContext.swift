@@ -23,6 +23,8 @@ public struct OrderContext: Codable, Sendable, Equatable {
     /// Why the order is parked in `needsAttention`.
     public var attention: String?
     public var invoice: InvoiceRecord?
+    /// When the order moved on to `invoice` (nil for contexts written before this field).
+    public var invoiceDueSince: Date?
     /// What happened to the order, in business terms, oldest first (at most 100 entries).
     public var timeline: [TimelineEntry] = []
 

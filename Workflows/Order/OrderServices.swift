@@ -54,6 +54,10 @@ public struct OrderSettings: Sendable, Equatable {
     /// How long after a FedEx/UPS label is bought a sweep looks for stray labels under the same
     /// reference (a stale run's purchase landing late).
     public var straySweepDelaySeconds = 300
+    /// How long an order may wait in `invoice` before the step first looks its invoice up by
+    /// document number (an earlier attempt's requestid QuickBooks may have forgotten); sooner, the
+    /// stable requestid alone keeps it to one invoice.
+    public var invoiceLookupAfter: Duration = .seconds(3600)
     /// QuickBooks customer the online orders are invoiced to.
     public var invoiceCustomerID = "1"
     /// QuickBooks items for merchandise and shipping lines.

@@ -271,6 +271,7 @@ public struct OrderWorkflow: Workflow {
             try step.enqueue(topic: OrderStatusEvent.topic, payload: OrderStatusEvent(
                 orderID: ctx.order.orderID, event: "delivered", carrier: label.carrier, trackingNumber: label.trackingNumber,
                 occurredAt: ctx.tracking.deliveredAt ?? step.now))
+            ctx.invoiceDueSince = step.now
             return .next(.invoice)
         case "exception":
             ctx.attention = "the carrier reported a delivery exception\(ctx.tracking.location.map { " at \($0)" } ?? "")"
@@ -327,7 +328,10 @@ public struct OrderWorkflow: Workflow {
         let payload = try? signal.decode([String: String].self)
         ctx.note("resumed by operator", payload?["reason"], at: step.now)
         ctx.attention = nil
-        if ctx.tracking.status == "delivered" { return .next(.invoice) }
+        if ctx.tracking.status == "delivered" {
+            ctx.invoiceDueSince = step.now
+            return .next(.invoice)
+        }
         // Back to tracking with a fresh stall clock; an exception stays until the carrier moves on.
         ctx.tracking.lastProgressAt = step.now
         if ctx.tracking.status == "exception" { ctx.tracking.status = "in_transit" }
@@ -338,9 +342,15 @@ public struct OrderWorkflow: Workflow {
         let order = ctx.order
         let docNumber = Self.docNumber(order.orderID)
         if ctx.invoice == nil {
-            // Never twice: the requestid is stable per order, and an invoice found under the
-            // order's document number (an earlier run whose requestid expired) is kept.
-            if let existing = try await services.accounting.findInvoice(docNumber: docNumber) {
+            // Never twice: the requestid is stable per order (QuickBooks answers a repeated one
+            // with the first invoice), and once the order has waited longer than
+            // `invoiceLookupAfter` (QuickBooks documents no retention for requestids) an invoice
+            // found under the order's document number is kept. The lookup is skipped before
+            // that: it costs a call, and under QuickBooks' rate limit a step that needs two calls
+            // in a row starves behind steps that need one.
+            let waited = ctx.invoiceDueSince.map { step.now.timeIntervalSince($0) } ?? .infinity
+            if waited >= services.settings.invoiceLookupAfter.seconds,
+               let existing = try await services.accounting.findInvoice(docNumber: docNumber) {
                 ctx.invoice = InvoiceRecord(id: existing.id, docNumber: existing.docNumber)
             } else {
                 var lines = order.items.map {
