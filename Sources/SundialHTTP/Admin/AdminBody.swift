@@ -32,6 +32,11 @@ enum AdminBody {
             checked = .object(all)
         }
         var problems = JSONShape.object(members).check(checked).problems
+        // The shape reads an optional `null` as absent; the admin API's documented bodies have no
+        // nullable members, so `null` is refused like any other wrong type.
+        for (name, member) in members where problems[name] == nil {
+            if case .null? = document[name] { problems[name] = "must be \(member.shape.expectation), not null" }
+        }
         for (name, member) in members where member.shape.isString {
             if let text = document[name]?.stringValue, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || text.count > 500 {
                 problems[name] = "must be 1 to 500 characters"
