@@ -1872,7 +1872,7 @@ enum AdminOpenAPI {
   },
   "/admin/v1/types/{type}/pause": {
    "post": {
-    "description": "Pause a type: workers stop claiming it at their next heartbeat; running steps finish. 409 when already paused. Roles: admin.",
+    "description": "Pause a type: workers stop claiming it at their next heartbeat; running steps finish. 404 for a type neither registered here, run by a live worker nor paused; 409 when already paused. Roles: admin.",
     "operationId": "pauseType",
     "parameters": [
      {
@@ -1935,7 +1935,7 @@ enum AdminOpenAPI {
   },
   "/admin/v1/types/{type}/resume": {
    "post": {
-    "description": "Resume a paused type. 409 when not paused. Roles: admin.",
+    "description": "Resume a paused type. 404 for a type neither registered here, run by a live worker nor paused; 409 when not paused. Roles: admin.",
     "operationId": "resumeType",
     "parameters": [
      {
