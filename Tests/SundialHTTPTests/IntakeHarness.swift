@@ -46,8 +46,9 @@ struct IntakeHarness: Sendable {
             carriers: ["fedex": TimestampedSignature(secrets: [carrierSecret]), "ups": TimestampedSignature(secrets: [carrierSecret])])
     }
 
-    /// Runs `body` against a new server; the schema is dropped afterwards.
-    static func with(authenticated: Bool = true, registry: WorkflowRegistry = WorkflowRegistry([OrderProbe()]),
+    /// Runs `body` against a new server; the schema is dropped afterwards. `live` serves it on a
+    /// loopback port and sends real HTTP requests; otherwise requests go straight to the router.
+    static func with(authenticated: Bool = true, live: Bool = false, registry: WorkflowRegistry = WorkflowRegistry([OrderProbe()]),
                      logger customLogger: Logger? = nil,
                      intake changeIntake: @Sendable (inout IntakeConfiguration) -> Void = { _ in },
                      configure: @Sendable (inout SundialServer) -> Void = { _ in },
@@ -72,7 +73,7 @@ struct IntakeHarness: Sendable {
             configure(&server)
             let application = Application(router: server.makeRouter(), logger: logger)
             do {
-                try await application.test(.router) { client in
+                try await application.test(live ? .live : .router) { client in
                     try await body(IntakeHarness(client: client, postgres: postgres, workflows: workflows, logger: logger))
                 }
             } catch {
