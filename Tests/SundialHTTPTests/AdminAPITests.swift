@@ -305,6 +305,14 @@ struct AdminAPITests {
                 let answer = try await h.send(.post, route, token: admin, json: body)
                 #expect(answer.status == .unprocessableContent && answer.isJSON, "\(route): \(answer.text)")
             }
+            // Lengths count code points, as the document's maxLength does (found by ops/fuzz: 300
+            // thumbs with skin tones are 300 characters to Swift and 600 code points to the schema).
+            let thumbs = String(repeating: "\u{1F44D}\u{1F3FB}", count: 300)
+            for (route, body) in [(w + "/cancel", "{\"reason\":\"\(thumbs)\"}"),
+                                  (w + "/signal", "{\"name\":\"\(String(repeating: "n", count: 201))\",\"signal_id\":\"s\"}")] {
+                let answer = try await h.send(.post, route, token: admin, json: body)
+                #expect(answer.status == .unprocessableContent && answer.isJSON, "\(route): \(answer.text.prefix(200))")
+            }
             for route in routes.filter({ $0.hasPrefix(w) }) {
                 let bad = route.replacingOccurrences(of: id.uuidString.lowercased(), with: "12345")
                 let answer = try await h.send(.post, bad, token: admin, json: #"{"reason":"x"}"#)

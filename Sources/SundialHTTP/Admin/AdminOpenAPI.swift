@@ -678,6 +678,7 @@ enum AdminOpenAPI {
       "type": "string"
      },
      "state": {
+      "maxLength": 500,
       "minLength": 1,
       "type": "string"
      }
@@ -1235,6 +1236,8 @@ enum AdminOpenAPI {
       "name": "actor",
       "required": false,
       "schema": {
+       "maxLength": 200,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -1244,6 +1247,8 @@ enum AdminOpenAPI {
       "name": "action",
       "required": false,
       "schema": {
+       "maxLength": 200,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -1253,6 +1258,8 @@ enum AdminOpenAPI {
       "name": "target",
       "required": false,
       "schema": {
+       "maxLength": 200,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -2032,6 +2039,8 @@ enum AdminOpenAPI {
       "name": "type",
       "required": false,
       "schema": {
+       "maxLength": 200,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -2050,6 +2059,8 @@ enum AdminOpenAPI {
       "name": "state",
       "required": false,
       "schema": {
+       "maxLength": 200,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -2059,6 +2070,8 @@ enum AdminOpenAPI {
       "name": "business_key",
       "required": false,
       "schema": {
+       "maxLength": 200,
+       "minLength": 1,
        "type": "string"
       }
      },
