@@ -1584,6 +1584,8 @@ enum AdminOpenAPI {
       "name": "id",
       "required": true,
       "schema": {
+       "format": "int64",
+       "maximum": 9223372036854775807,
        "minimum": 1,
        "type": "integer"
       }
