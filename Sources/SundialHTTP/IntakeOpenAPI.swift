@@ -20,7 +20,7 @@ enum IntakeOpenAPI {
       }
      }
     },
-    "description": "A refusal"
+    "description": "A refusal. Every route can answer 400 (a Content-Length that is not a number) and 413 (a body over the server's cap, SUNDIAL_HTTP_MAX_BODY_BYTES), besides its own refusals."
    }
   },
   "schemas": {
@@ -428,6 +428,12 @@ enum IntakeOpenAPI {
        }
       },
       "description": "The OpenAPI document"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "security": [],
@@ -523,6 +529,9 @@ enum IntakeOpenAPI {
       },
       "description": "OK"
      },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
      "401": {
       "$ref": "#/components/responses/Error"
      },
@@ -530,6 +539,9 @@ enum IntakeOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
       "$ref": "#/components/responses/Error"
      },
      "429": {

@@ -18,7 +18,7 @@ enum AdminOpenAPI {
       }
      }
     },
-    "description": "A refusal"
+    "description": "A refusal. Every route can answer 400 (a Content-Length that is not a number) and 413 (a body over the server's cap, SUNDIAL_HTTP_MAX_BODY_BYTES), besides its own refusals."
    }
   },
   "schemas": {
@@ -1300,6 +1300,9 @@ enum AdminOpenAPI {
      },
      "401": {
       "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Audit entries newest first: every mutating admin call (API and CLI), done or refused."
@@ -1430,6 +1433,9 @@ enum AdminOpenAPI {
      },
      "404": {
       "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Runs of a batch job with run number, business date, status, reason, actor, file name, invoices created, exception count and workflow id: every run of ?date=YYYY-MM-DD oldest first, else the newest runs of every date (limit, default 50). 400 for a bad date or unknown parameter, 404 for an unknown job."
@@ -1511,6 +1517,9 @@ enum AdminOpenAPI {
      },
      "409": {
       "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "A completed run's reconciliation exception report: JSON, or with Accept: text/csv or ?format=csv an RFC 4180 CSV download (Content-Disposition: attachment). 404 for an unknown run or job, 409 run_not_finished while the run has no report."
@@ -1530,6 +1539,12 @@ enum AdminOpenAPI {
        }
       },
       "description": "The OpenAPI 3.1 document"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "security": [],
@@ -1568,6 +1583,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1659,6 +1677,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1874,6 +1895,9 @@ enum AdminOpenAPI {
      },
      "401": {
       "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Workflow types known to this server or a live worker, with versions and pause state."
@@ -2025,6 +2049,9 @@ enum AdminOpenAPI {
      },
      "401": {
       "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Workers that have not stopped: definitions they run, concurrency, last heartbeat, live."
@@ -2154,6 +2181,9 @@ enum AdminOpenAPI {
      },
      "401": {
       "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Workflows newest first by (created_at, id), keyset-paginated. Unknown parameters, bad dates, statuses, limits and cursors are 400."
@@ -2192,6 +2222,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -2295,6 +2328,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
       "$ref": "#/components/responses/Error"
      }
     },
