@@ -98,7 +98,7 @@ struct OrderRoutes: Sendable {
             throw APIError.conflict("order_finished", "order \(orderID) cannot be cancelled: its workflow is \(status)",
                                     details: ["reason": "the order's workflow is \(status)"])
         } catch StoreError.notFound {
-            throw APIError.notFound("order_not_found", "no order \(orderID)")
+            throw APIError.notFound("order_not_found", "no order \(orderID.prefix(64))")
         }
         logger.info("order cancel requested", metadata: [
             "order_id": "\(orderID)", "workflow_id": "\(snapshot.id.uuidString.lowercased())", "client_id": "\(client.clientID)",
@@ -109,7 +109,7 @@ struct OrderRoutes: Sendable {
 
     private func find(_ orderID: String) async throws -> WorkflowSnapshot {
         guard orderID.count <= 200, let snapshot = try await workflows.workflow(type: Self.workflowType, key: orderID) else {
-            throw APIError.notFound("order_not_found", "no order \(orderID)")
+            throw APIError.notFound("order_not_found", "no order \(orderID.prefix(64))")
         }
         return snapshot
     }
