@@ -2,7 +2,8 @@ import Foundation
 import Workflows
 
 /// The expected structure of a JSON body: types, required and optional members, closed objects
-/// (unknown members are refused), decimal strings and ISO 8601 timestamps. Checking a ``JSONValue`` against it names
+/// (unknown members are refused), decimal strings and ISO 8601 timestamps; strings never
+/// carry U+0000, which Postgres cannot store. Checking a ``JSONValue`` against it names
 /// every structural problem at once, keyed by path (`items[0].quantity`), which a Swift
 /// `Decodable` cannot: it stops at the first.
 indirect enum JSONShape: Sendable {
@@ -44,7 +45,11 @@ indirect enum JSONShape: Sendable {
     private func check(_ value: JSONValue, at path: String, problems: inout [String: String]) -> JSONValue {
         let here = path.isEmpty ? "$" : path
         switch (self, value) {
-        case (.string, .string), (.integer, .integer):
+        case (.string, .string(let text)):
+            // Postgres `text` and `jsonb` refuse U+0000: a 422 here rather than a 500 on insert.
+            guard text.unicodeScalars.contains(where: { $0.value == 0 }) else { return value }
+            problems[here] = "must not contain the character U+0000"
+        case (.integer, .integer):
             return value
         case (.decimalString, .string(let text)):
             if ExactDecimal.parse(text) { return value }

@@ -7,7 +7,8 @@ import Workflows
 
 /// The order intake API of INT-001, for the e-commerce platform: submit an order (which starts
 /// its `order` workflow, idempotently on the order id), read where it stands, and ask to cancel
-/// it. Every route needs a bearer token with `orders:write` (POST) or `orders:read` (GET).
+/// it. Every route needs a bearer token with `orders:write` (POST) or `orders:read` (GET), except
+/// the API's OpenAPI document (``IntakeOpenAPI``, `GET /api/v1/openapi.json`).
 struct OrderRoutes: Sendable {
     /// The workflow type orders start, keyed by order id.
     static let workflowType = "order"
@@ -28,6 +29,8 @@ struct OrderRoutes: Sendable {
         router.post("/api/v1/orders/{order_id}/cancel") { request, context in
             try await cancel(request, orderID: try context.parameters.require("order_id"))
         }
+        router.get(RouterPath(IntakeOpenAPI.path)) { _, _ in IntakeOpenAPI.response() }
+        router.refuseOtherMethods(RouterPath(IntakeOpenAPI.path), allowed: [.get])
         router.refuseOtherMethods("/api/v1/orders", allowed: [.post])
         router.refuseOtherMethods("/api/v1/orders/{order_id}", allowed: [.get])
         router.refuseOtherMethods("/api/v1/orders/{order_id}/cancel", allowed: [.post])
@@ -95,7 +98,7 @@ struct OrderRoutes: Sendable {
             throw APIError.conflict("order_finished", "order \(orderID) cannot be cancelled: its workflow is \(status)",
                                     details: ["reason": "the order's workflow is \(status)"])
         } catch StoreError.notFound {
-            throw APIError.notFound("order_not_found", "no order \(orderID)")
+            throw APIError.notFound("order_not_found", "no order \(orderID.prefix(64))")
         }
         logger.info("order cancel requested", metadata: [
             "order_id": "\(orderID)", "workflow_id": "\(snapshot.id.uuidString.lowercased())", "client_id": "\(client.clientID)",
@@ -106,7 +109,7 @@ struct OrderRoutes: Sendable {
 
     private func find(_ orderID: String) async throws -> WorkflowSnapshot {
         guard orderID.count <= 200, let snapshot = try await workflows.workflow(type: Self.workflowType, key: orderID) else {
-            throw APIError.notFound("order_not_found", "no order \(orderID)")
+            throw APIError.notFound("order_not_found", "no order \(orderID.prefix(64))")
         }
         return snapshot
     }
@@ -134,7 +137,8 @@ struct OrderRoutes: Sendable {
         }
         var problems = JSONShape.object(["reason": .required(.string)]).check(document).problems
         let reason = document["reason"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if problems.isEmpty, reason.isEmpty || reason.count > 500 { problems["reason"] = "must be 1 to 500 characters" }
+        // In code points, as the OpenAPI document's maxLength counts.
+        if problems.isEmpty, reason.isEmpty || reason.unicodeScalars.count > 500 { problems["reason"] = "must be 1 to 500 characters" }
         guard problems.isEmpty else { throw APIError.unprocessable("invalid_cancel", summary(problems), fields: problems) }
         return reason
     }

@@ -45,6 +45,12 @@ struct StripeWebhookRoute: Sendable {
             throw APIError.badRequest("malformed_event", "the body is not a Stripe event (id, type, data.object)")
         }
         let metadataOrderID = object["metadata"]?["order_id"]?.stringValue
+        // What goes into Postgres (the signal id, payload and the order lookup) cannot hold U+0000.
+        let used = [eventID, type, object["id"]?.stringValue, object["payment_intent"]?.stringValue, object["status"]?.stringValue,
+                    metadataOrderID]
+        guard !used.contains(where: { $0?.unicodeScalars.contains { $0.value == 0 } == true }) else {
+            throw APIError.badRequest("malformed_event", "the event's id, type, object or metadata.order_id contains U+0000")
+        }
         let signal: PaymentSignal
         if type.hasPrefix("payment_intent.") {
             signal = PaymentSignal(eventID: eventID, type: type, paymentIntentID: object["id"]?.stringValue,

@@ -59,7 +59,8 @@ public struct SundialServer: Sendable {
 
     /// The routes, also used by tests with HummingbirdTesting.
     public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+        // HEAD is answered from the GET route wherever there is one (Hummingbird's option).
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestOutcomeMiddleware(logger: logger))
         router.add(middleware: RequestSizeLimitMiddleware(maxBytes: security.maxBodyBytes))
         HealthRoutes(client: client, schema: store.database.schema, logger: logger).register(on: router)

@@ -277,14 +277,24 @@ struct AdminAPITests {
                           "/admin/v1/types/order/resume", "/admin/v1/schedules/nightly/pause", "/admin/v1/outbox/1/replay",
                           "/admin/v1/batches/quickbooks-daily/rerun"]
             let before = try await h.count("SELECT * FROM workflows WHERE status = 'runnable'")
+            let invalidUTF8 = Data(#"{"reason":"a"#.utf8) + Data([0xFF]) + Data(#""}"#.utf8)
+            let nested = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+            let oversized = "{\"reason\":\"" + String(repeating: "x", count: 20_000) + "\"}"
+            let bodies: [(String, Data, HTTPResponse.Status)] = [
+                ("application/json", Data("{not json".utf8), HTTPResponse.Status.badRequest),
+                ("application/json", Data("[1,2]".utf8), .unprocessableContent),
+                ("application/json", Data(#"{"unknown_member":1}"#.utf8), .unprocessableContent),
+                ("text/plain", Data("reason".utf8), .unsupportedMediaType),
+                ("application/json", Data(oversized.utf8), .contentTooLarge),
+                // Found by ops/fuzz: `null` where the document says string was taken as absent.
+                ("application/json", Data(#"{"reason":null}"#.utf8), .unprocessableContent),
+                ("application/json", Data(#"{"reason":5}"#.utf8), .unprocessableContent),
+                ("application/json", Data(#""reason""#.utf8), .unprocessableContent),
+                ("application/json", invalidUTF8, .badRequest),
+                ("application/json", Data(nested.utf8), .badRequest),
+            ]
             for route in routes {
-                for (contentType, body, expected) in [
-                    ("application/json", Data("{not json".utf8), HTTPResponse.Status.badRequest),
-                    ("application/json", Data("[1,2]".utf8), .unprocessableContent),
-                    ("application/json", Data(#"{"unknown_member":1}"#.utf8), .unprocessableContent),
-                    ("text/plain", Data("reason".utf8), .unsupportedMediaType),
-                    ("application/json", Data(("{\"reason\":\"" + String(repeating: "x", count: 20_000) + "\"}").utf8), .contentTooLarge),
-                ] {
+                for (contentType, body, expected) in bodies {
                     let answer = try await h.send(.post, route, token: admin, contentType: contentType, body: body)
                     #expect(answer.status == expected && answer.isJSON && answer.errorCode != nil, "\(route) \(contentType): \(answer.status) \(answer.text)")
                 }
@@ -294,6 +304,14 @@ struct AdminAPITests {
                                   (w + "/resume", #"{"reason":"\u0000"}"#)] {
                 let answer = try await h.send(.post, route, token: admin, json: body)
                 #expect(answer.status == .unprocessableContent && answer.isJSON, "\(route): \(answer.text)")
+            }
+            // Lengths count code points, as the document's maxLength does (found by ops/fuzz: 300
+            // thumbs with skin tones are 300 characters to Swift and 600 code points to the schema).
+            let thumbs = String(repeating: "\u{1F44D}\u{1F3FB}", count: 300)
+            for (route, body) in [(w + "/cancel", "{\"reason\":\"\(thumbs)\"}"),
+                                  (w + "/signal", "{\"name\":\"\(String(repeating: "n", count: 201))\",\"signal_id\":\"s\"}")] {
+                let answer = try await h.send(.post, route, token: admin, json: body)
+                #expect(answer.status == .unprocessableContent && answer.isJSON, "\(route): \(answer.text.prefix(200))")
             }
             for route in routes.filter({ $0.hasPrefix(w) }) {
                 let bad = route.replacingOccurrences(of: id.uuidString.lowercased(), with: "12345")

@@ -46,12 +46,12 @@ struct IntakeHarness: Sendable {
             carriers: ["fedex": TimestampedSignature(secrets: [carrierSecret]), "ups": TimestampedSignature(secrets: [carrierSecret])])
     }
 
-    /// Runs `body` against a new server; the schema is dropped afterwards.
-    static func with(authenticated: Bool = true, registry: WorkflowRegistry = WorkflowRegistry([OrderProbe()]),
+    /// Runs `body` against a new server; the schema is dropped afterwards. `live` serves it on a
+    /// loopback port and sends real HTTP requests; otherwise requests go straight to the router.
+    static func with(authenticated: Bool = true, live: Bool = false, registry: WorkflowRegistry = WorkflowRegistry([OrderProbe()]),
                      logger customLogger: Logger? = nil,
                      intake changeIntake: @Sendable (inout IntakeConfiguration) -> Void = { _ in },
                      configure: @Sendable (inout SundialServer) -> Void = { _ in },
-                     live: Bool = false,
                      _ body: @Sendable (IntakeHarness) async throws -> Void) async throws {
         let schema = "i_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         let database = try DatabaseConfiguration(url: url, schema: String(schema), maxConnections: 4)

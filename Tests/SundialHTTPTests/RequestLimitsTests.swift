@@ -19,6 +19,11 @@ struct RequestLimitsTests {
                                                  headers: [("Transfer-Encoding", "chunked")], body: big)
             #expect(chunked.status == .contentTooLarge)
             #expect(chunked.errorCode == "body_too_large")
+            // Every documented operation lists the cap's 413, reads included.
+            let read = try await harness.send(.get, "/admin/v1/workflows", contentType: "text/plain",
+                                              headers: [("Content-Length", "4096")], body: big)
+            #expect(read.status == .contentTooLarge)
+            try await harness.expectDocumented(read, "GET", "/admin/v1/workflows")
             let bad = try await harness.send(.post, "/api/v1/orders", headers: [("Content-Length", "lots")], body: Data("{}".utf8))
             #expect((400..<500).contains(bad.status.code))   // 400 here, or 401 if the test client drops the bad header
             #expect(bad.isJSON)

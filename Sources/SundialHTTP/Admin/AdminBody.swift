@@ -7,6 +7,8 @@ import NIOCore
 /// all at once. 400 `malformed_json`, 413, 415, or 422 `invalid_body` naming each bad member.
 enum AdminBody {
     static let limit = 16 * 1024
+    /// String members shorter than the default 500 (a signal's name and id, as documented).
+    static let maxLength = ["name": 200, "signal_id": 200]
 
     static func read(_ request: Request, _ members: [String: JSONShape.Member], free: Set<String> = []) async throws -> JSONValue {
         let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? (request.headers[.transferEncoding] != nil)
@@ -32,9 +34,17 @@ enum AdminBody {
             checked = .object(all)
         }
         var problems = JSONShape.object(members).check(checked).problems
+        // The shape reads an optional `null` as absent; the admin API's documented bodies have no
+        // nullable members, so `null` is refused like any other wrong type.
+        for (name, member) in members where problems[name] == nil {
+            if case .null? = document[name] { problems[name] = "must be \(member.shape.expectation), not null" }
+        }
+        // Lengths in Unicode code points, as the document's `maxLength` counts them.
         for (name, member) in members where member.shape.isString {
-            if let text = document[name]?.stringValue, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || text.count > 500 {
-                problems[name] = "must be 1 to 500 characters"
+            let limit = maxLength[name] ?? 500
+            if let text = document[name]?.stringValue,
+               text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || text.unicodeScalars.count > limit {
+                problems[name] = "must be 1 to \(limit) characters"
             }
         }
         for name in members.keys.sorted() + free.sorted() where problems[name] == nil {

@@ -18,7 +18,7 @@ enum AdminOpenAPI {
       }
      }
     },
-    "description": "A refusal"
+    "description": "A refusal. Every route can answer 400 (a Content-Length that is not a number) and 413 (a body over the server's cap, SUNDIAL_HTTP_MAX_BODY_BYTES), besides its own refusals."
    }
   },
   "schemas": {
@@ -678,6 +678,7 @@ enum AdminOpenAPI {
       "type": "string"
      },
      "state": {
+      "maxLength": 500,
       "minLength": 1,
       "type": "string"
      }
@@ -1235,6 +1236,8 @@ enum AdminOpenAPI {
       "name": "actor",
       "required": false,
       "schema": {
+       "maxLength": 200,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -1244,6 +1247,8 @@ enum AdminOpenAPI {
       "name": "action",
       "required": false,
       "schema": {
+       "maxLength": 200,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -1253,6 +1258,8 @@ enum AdminOpenAPI {
       "name": "target",
       "required": false,
       "schema": {
+       "maxLength": 200,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -1292,6 +1299,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1423,6 +1433,9 @@ enum AdminOpenAPI {
      },
      "404": {
       "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Runs of a batch job with run number, business date, status, reason, actor, file name, invoices created, exception count and workflow id: every run of ?date=YYYY-MM-DD oldest first, else the newest runs of every date (limit, default 50). 400 for a bad date or unknown parameter, 404 for an unknown job."
@@ -1504,6 +1517,9 @@ enum AdminOpenAPI {
      },
      "409": {
       "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "A completed run's reconciliation exception report: JSON, or with Accept: text/csv or ?format=csv an RFC 4180 CSV download (Content-Disposition: attachment). 404 for an unknown run or job, 409 run_not_finished while the run has no report."
@@ -1523,6 +1539,12 @@ enum AdminOpenAPI {
        }
       },
       "description": "The OpenAPI 3.1 document"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "security": [],
@@ -1562,6 +1584,9 @@ enum AdminOpenAPI {
      },
      "401": {
       "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Parked outbox deliveries, oldest first."
@@ -1577,6 +1602,8 @@ enum AdminOpenAPI {
       "name": "id",
       "required": true,
       "schema": {
+       "format": "int64",
+       "maximum": 9223372036854775807,
        "minimum": 1,
        "type": "integer"
       }
@@ -1650,6 +1677,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1865,6 +1895,9 @@ enum AdminOpenAPI {
      },
      "401": {
       "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Workflow types known to this server or a live worker, with versions and pause state."
@@ -1872,7 +1905,7 @@ enum AdminOpenAPI {
   },
   "/admin/v1/types/{type}/pause": {
    "post": {
-    "description": "Pause a type: workers stop claiming it at their next heartbeat; running steps finish. 409 when already paused. Roles: admin.",
+    "description": "Pause a type: workers stop claiming it at their next heartbeat; running steps finish. 404 for a type neither registered here, run by a live worker nor paused; 409 when already paused. Roles: admin.",
     "operationId": "pauseType",
     "parameters": [
      {
@@ -1935,7 +1968,7 @@ enum AdminOpenAPI {
   },
   "/admin/v1/types/{type}/resume": {
    "post": {
-    "description": "Resume a paused type. 409 when not paused. Roles: admin.",
+    "description": "Resume a paused type. 404 for a type neither registered here, run by a live worker nor paused; 409 when not paused. Roles: admin.",
     "operationId": "resumeType",
     "parameters": [
      {
@@ -2016,6 +2049,9 @@ enum AdminOpenAPI {
      },
      "401": {
       "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Workers that have not stopped: definitions they run, concurrency, last heartbeat, live."
@@ -2032,6 +2068,8 @@ enum AdminOpenAPI {
       "name": "type",
       "required": false,
       "schema": {
+       "maxLength": 200,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -2050,6 +2088,8 @@ enum AdminOpenAPI {
       "name": "state",
       "required": false,
       "schema": {
+       "maxLength": 200,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -2059,6 +2099,8 @@ enum AdminOpenAPI {
       "name": "business_key",
       "required": false,
       "schema": {
+       "maxLength": 200,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -2139,6 +2181,9 @@ enum AdminOpenAPI {
      },
      "401": {
       "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Workflows newest first by (created_at, id), keyset-paginated. Unknown parameters, bad dates, statuses, limits and cursors are 400."
@@ -2177,6 +2222,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -2280,6 +2328,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
       "$ref": "#/components/responses/Error"
      }
     },

@@ -32,7 +32,7 @@ struct AdminQuery {
 
     mutating func string(_ name: String, max: Int = 200) -> String? {
         guard let value = values[name] else { return nil }
-        guard !value.isEmpty, value.count <= max else {
+        guard !value.isEmpty, value.unicodeScalars.count <= max else {
             problems[name] = "must be 1 to \(max) characters"
             return nil
         }

@@ -41,10 +41,22 @@ extension AdminRoutes {
         return type
     }
 
+    /// 404 `type_not_found` for a type this server does not register, no live worker runs and
+    /// nobody paused: a typo must not leave a pause (and an audit row) behind for a type that
+    /// does not exist.
+    private func requireKnownType(_ type: String) async throws {
+        if workflows.registry.all.contains(where: { $0.name == type }) { return }
+        if try await store.pausedTypes().contains(where: { $0.type == type }) { return }
+        let deployed = try await store.workers().filter(\.live).flatMap(\.definitions)
+        if deployed.contains(where: { $0.split(separator: "@").first.map(String.init) == type }) { return }
+        throw APIError.notFound("type_not_found", "no workflow type '\(type.prefix(64))' is registered here or run by a live worker")
+    }
+
     /// `POST /admin/v1/types/{type}/pause` `{"reason"?}`: 409 when already paused.
     func pauseType(_ request: Request, _ context: BasicRequestContext, _ principal: AdminPrincipal?) async throws -> Response {
         let type = try Self.typeName(context)
         let body = try await AdminBody.read(request, ["reason": .optional(.string)])
+        try await requireKnownType(type)
         try await Self.actions(workflows, principal).pauseType(type, reason: body["reason"]?.stringValue)
         return JSONResponse.make(["type": type, "action": "pause", "outcome": "ok", "paused": true])
     }
@@ -53,6 +65,7 @@ extension AdminRoutes {
     func resumeType(_ request: Request, _ context: BasicRequestContext, _ principal: AdminPrincipal?) async throws -> Response {
         let type = try Self.typeName(context)
         let body = try await AdminBody.read(request, ["reason": .optional(.string)])
+        try await requireKnownType(type)
         try await Self.actions(workflows, principal).resumeType(type, reason: body["reason"]?.stringValue)
         return JSONResponse.make(["type": type, "action": "resume", "outcome": "ok", "paused": false])
     }
