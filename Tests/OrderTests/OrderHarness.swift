@@ -29,6 +29,8 @@ struct OrderHarness: Sendable {
         settings.pollInterval = .milliseconds(300)
         settings.paymentConfirmationTimeout = .seconds(6)
         settings.straySweepDelaySeconds = 1
+        settings.labelRounds = 2
+        settings.labelRoundPause = .milliseconds(2500)  // past the 2 s circuit cooldown below
         return settings
     }
 

@@ -95,7 +95,26 @@ struct OrderLifecycleTests {
         }
     }
 
-    @Test("every carrier down: the authorization is released and the order ends compensated")
+    @Test("every carrier down for a moment: the order pauses, tries them all again, and ships when one is back")
+    func allCarriersDownForAMoment() async throws {
+        try await OrderHarness.with(sandbox: { sandbox in
+            for api in [SandboxAPI.fedex, .ups, .usps] { sandbox.faults[api] = FaultSettings(down: true) }
+        }) { h in
+            try await h.db.withWorker { _ in
+                let id = try await h.submit(sampleOrder())
+                let paused = try await eventually(timeout: .seconds(30)) { try await h.context(id).carrierRoundsFailed == 1 }
+                #expect(paused)
+                h.sandbox.faults.set(FaultSettings(), for: .usps)
+                try await h.waitFor(id, state: .track, status: .waiting)
+                let context = try await h.context(id)
+                #expect(context.label?.carrier == "usps")
+                #expect(context.timeline.map(\.event).contains("every carrier failed; trying them again"))
+                #expect(h.count(.stripe, .paymentCanceled) == 0)
+            }
+        }
+    }
+
+    @Test("every carrier down through every round: the authorization is released and the order ends compensated")
     func allCarriersDown() async throws {
         try await OrderHarness.with(sandbox: { sandbox in
             for api in [SandboxAPI.fedex, .ups, .usps] { sandbox.faults[api] = FaultSettings(down: true) }
@@ -105,7 +124,8 @@ struct OrderLifecycleTests {
                 let done = try await h.db.settled(id, timeout: .seconds(60))
                 #expect(done.status == .compensated)
                 let context = try await h.context(id)
-                #expect(context.carrierFailures.count == 3)
+                #expect(context.carrierFailures.count == 6)  // three carriers, two rounds
+                #expect(context.carrierRoundsFailed == 1)
                 #expect(h.count(.stripe, .paymentAuthorized) == 1)
                 #expect(h.count(.stripe, .paymentCanceled) == 1)
                 #expect(h.count(.stripe, .paymentCaptured) == 0)

@@ -16,6 +16,9 @@ public struct OrderContext: Codable, Sendable, Equatable {
     public var carrierIndex = 0
     /// One line per carrier given up on: `FedEx: <why>`.
     public var carrierFailures: [String] = []
+    /// Rounds through every carrier that ended without a label (nil before the first such
+    /// round, and in contexts written before this field).
+    public var carrierRoundsFailed: Int?
     /// The label bought (the one kept).
     public var label: LabelRecord?
     public var captured = false

@@ -54,6 +54,13 @@ public struct OrderSettings: Sendable, Equatable {
     /// How long after a FedEx/UPS label is bought a sweep looks for stray labels under the same
     /// reference (a stale run's purchase landing late).
     public var straySweepDelaySeconds = 300
+    /// Rounds through every carrier before the order gives up (authorization released,
+    /// `compensated`), and the pause between two rounds: an outage of a few seconds on every
+    /// carrier at once (their circuits open) is waited out, not turned into a lost sale. Keep the
+    /// pause longer than the carriers' circuit cooldown (30 s by default), so the next round's
+    /// first try is the probe that can close a circuit rather than a refusal.
+    public var labelRounds = 3
+    public var labelRoundPause: Duration = .seconds(45)
     /// How long an order may wait in `invoice` before the step first looks its invoice up by
     /// document number (an earlier attempt's requestid QuickBooks may have forgotten); sooner, the
     /// stable requestid alone keeps it to one invoice.

@@ -215,13 +215,25 @@ public struct OrderWorkflow: Workflow {
                 // A purchase whose answer was lost may have left a label there: a child workflow
                 // looks for it and voids it, patiently, without holding this order up.
                 let reference = CustomerReference.derive(fromIdempotencyKey: key(step, "label/\(failed)"))
-                try step.startChild(StrayLabelSweep.self, key: "\(ctx.order.orderID)/\(failed)",
+                let round = ctx.carrierRoundsFailed ?? 0
+                try step.startChild(StrayLabelSweep.self, key: "\(ctx.order.orderID)/\(failed)" + (round > 0 ? "/round\(round + 1)" : ""),
                                     input: StrayLabelSweep.Input(orderID: ctx.order.orderID, carrier: failed, reference: reference))
             }
         }
         ctx.carrierIndex += 1
         guard ctx.carrierIndex < choices.count else {
-            return .fail(reason: "no carrier could sell a label: \(ctx.carrierFailures.joined(separator: "; "))")
+            let rounds = (ctx.carrierRoundsFailed ?? 0) + 1
+            guard rounds < services.settings.labelRounds else {
+                return .fail(reason: "no carrier could sell a label: \(ctx.carrierFailures.joined(separator: "; "))")
+            }
+            // Every carrier failed this round: wait, then start again from the first choice.
+            ctx.carrierRoundsFailed = rounds
+            ctx.carrierIndex = 0
+            ctx.note("every carrier failed; trying them again", "round \(rounds + 1) of \(services.settings.labelRounds)", at: step.now)
+            step.logger.warning("every carrier failed; trying them again after a pause", metadata: [
+                "round": "\(rounds + 1)", "pause": "\(services.settings.labelRoundPause)",
+            ])
+            return .sleep(for: services.settings.labelRoundPause, then: .label)
         }
         return .next(.label)
     }
