@@ -109,6 +109,8 @@ struct OrderLifecycleTests {
                 let context = try await h.context(id)
                 #expect(context.label?.carrier == "usps")
                 #expect(context.timeline.map(\.event).contains("every carrier failed; trying them again"))
+                // The second round bought under its own key, and nothing voided the kept label.
+                #expect(h.count(.usps, .labelCreated) == 1 && h.count(.usps, .labelVoided) == 0)
                 #expect(h.count(.stripe, .paymentCanceled) == 0)
             }
         }

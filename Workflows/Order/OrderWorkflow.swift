@@ -101,6 +101,14 @@ public struct OrderWorkflow: Workflow {
         }
     }
 
+    /// The purchase key's purpose for `carrier` in the current round: each round through the
+    /// carriers buys under its own key (and FedEx/UPS reference), so the sweep of a carrier given
+    /// up on in one round never voids the label a later round keeps from that carrier.
+    private static func labelPurpose(_ carrier: String, roundsFailed: Int?) -> String {
+        let round = roundsFailed ?? 0
+        return "label/\(carrier)" + (round > 0 ? "/round\(round + 1)" : "")
+    }
+
     private func key(_ step: Step<Self>, _ purpose: String) -> String {
         "\(step.workflowID.uuidString.lowercased())/\(purpose)"
     }
@@ -165,7 +173,7 @@ public struct OrderWorkflow: Workflow {
         guard let carrier = services.carriers[choice.carrier] else {
             throw WorkflowError.permanent("carrier \(choice.carrier) is not configured on this worker")
         }
-        let purchaseKey = key(step, "label/\(choice.carrier)")
+        let purchaseKey = key(step, Self.labelPurpose(choice.carrier, roundsFailed: ctx.carrierRoundsFailed))
         if !carrier.purchasesAreIdempotent {
             // A purchase whose response was lost (or whose commit never happened) left a label
             // under this reference: void it before buying, so only one label is ever kept.
@@ -214,7 +222,8 @@ public struct OrderWorkflow: Workflow {
             if let carrier = services.carriers[failed], !carrier.purchasesAreIdempotent {
                 // A purchase whose answer was lost may have left a label there: a child workflow
                 // looks for it and voids it, patiently, without holding this order up.
-                let reference = CustomerReference.derive(fromIdempotencyKey: key(step, "label/\(failed)"))
+                let reference = CustomerReference.derive(
+                    fromIdempotencyKey: key(step, Self.labelPurpose(failed, roundsFailed: ctx.carrierRoundsFailed)))
                 let round = ctx.carrierRoundsFailed ?? 0
                 try step.startChild(StrayLabelSweep.self, key: "\(ctx.order.orderID)/\(failed)" + (round > 0 ? "/round\(round + 1)" : ""),
                                     input: StrayLabelSweep.Input(orderID: ctx.order.orderID, carrier: failed, reference: reference))
