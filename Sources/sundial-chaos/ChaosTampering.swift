@@ -10,8 +10,8 @@ import SundialEngine
 ///
 /// Three checks are computed by SQL in Postgres (expired leases, schedule slots fired twice,
 /// history continuity); for those the copy carries a breach as the query would report it, which
-/// only shows the table reports them. They are proven against real breaks instead: history by
-/// `--break-guarantee fencing`.
+/// only shows the table reports them. They are proven in Postgres instead (`InvariantQueriesTests`
+/// plants each breach and sees it reported), and history also by `--break-guarantee fencing`.
 enum ChaosTampering {
     /// Check names the SQL computes (see above).
     static let computedBySQL: Set<String> = [
