@@ -47,18 +47,10 @@ public struct ProfileSync: Workflow {
     public func run(_ state: State, _ ctx: inout Context, _ step: Step<Self>) async throws -> Next {
         switch state {
         case .begin:
-            switch try await services.cursors.acquire(Self.cursorName, run: step.workflowID) {
-            case .held(let other):
-                ctx.cursorWaits += 1
-                step.logger.info("profile sync waits for the run holding the cursor", metadata: ["holder": "\(other.uuidString.lowercased())"])
+            guard try await services.begin(cursor: Self.cursorName, what: "profile sync", &ctx, step) else {
                 return .sleep(for: services.settings.cursorWait, then: .begin)
-            case .acquired(let position, let runNumber):
-                ctx.runNumber = runNumber
-                ctx.cursorFrom = position
-                ctx.horizon = try await services.feed.horizon()
-                ctx.position = nil
-                return .next(.send)
             }
+            return .next(.send)
         case .send:
             return try await sendBatch(&ctx, step)
         case .advance:

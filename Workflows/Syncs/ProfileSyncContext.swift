@@ -2,7 +2,7 @@ import Sundial
 
 /// What a profile sync run remembers between batches: its run number and cursor range, the last
 /// completed order handed over, and what was sent so far.
-public struct ProfileSyncContext: Codable, Sendable, Equatable {
+public struct ProfileSyncContext: Codable, Sendable, Equatable, SyncRunContext {
     public var input: SyncRunInput
     public var runNumber: Int?
     /// The cursor as taken (`nil`: the first run).
@@ -20,6 +20,4 @@ public struct ProfileSyncContext: Codable, Sendable, Equatable {
     public var cursorWaits = 0
 
     public init(input: SyncRunInput) { self.input = input }
-
-    var readAfter: EventPosition? { position ?? cursorFrom.flatMap(EventPosition.init(text:)) }
 }

@@ -49,21 +49,13 @@ public struct WarehouseExport: Workflow {
     public func run(_ state: State, _ ctx: inout Context, _ step: Step<Self>) async throws -> Next {
         switch state {
         case .begin:
-            switch try await services.cursors.acquire(Self.cursorName, run: step.workflowID) {
-            case .held(let other):
-                ctx.cursorWaits += 1
-                step.logger.info("warehouse export waits for the run holding the cursor", metadata: ["holder": "\(other.uuidString.lowercased())"])
+            guard try await services.begin(cursor: Self.cursorName, what: "warehouse export", &ctx, step) else {
                 return .sleep(for: services.settings.cursorWait, then: .begin)
-            case .acquired(let position, let runNumber):
-                ctx.runNumber = runNumber
-                ctx.cursorFrom = position
-                ctx.horizon = try await services.feed.horizon()
-                ctx.chunkSize = services.settings.exportChunkSize
-                ctx.position = nil
-                ctx.chunk = 0
-                ctx.files = []
-                return .next(.export)
             }
+            ctx.chunkSize = services.settings.exportChunkSize
+            ctx.chunk = 0
+            ctx.files = []
+            return .next(.export)
         case .export:
             return try await exportChunk(&ctx, step)
         case .manifest:

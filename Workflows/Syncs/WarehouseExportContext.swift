@@ -3,7 +3,7 @@ import Sundial
 /// What a warehouse export run remembers between its steps: its run number and cursor range
 /// (fixed when it takes the cursor, so a crash rewrites exactly the same files), how far it has
 /// written, and the files so far.
-public struct WarehouseExportContext: Codable, Sendable, Equatable {
+public struct WarehouseExportContext: Codable, Sendable, Equatable, SyncRunContext {
     public var input: SyncRunInput
     public var runNumber: Int?
     /// The cursor as taken (`nil`: the first run, from the start).
@@ -22,7 +22,4 @@ public struct WarehouseExportContext: Codable, Sendable, Equatable {
     public var cursorWaits = 0
 
     public init(input: SyncRunInput) { self.input = input }
-
-    /// Where the next chunk starts: after the last event written, else after the cursor.
-    var readAfter: EventPosition? { position ?? cursorFrom.flatMap(EventPosition.init(text:)) }
 }
