@@ -19,11 +19,7 @@ public final class Worker: Service, Sendable {
     let logger: Logger
 
     private struct Shared {
-        var inFlight: [UUID: Int64] = [:]
-        /// When each running workflow's current step (with its commit) must have ended.
-        var stepDeadlines: [UUID: ContinuousClock.Instant] = [:]
-        /// Running workflows whose lease another worker took: their steps are stopped.
-        var lostLeases: Set<UUID> = []
+        var leases = HeldLeases()
         var draining = false
         var nextTimer: Date?
         /// Types an operator paused (`paused_types`), refreshed at each heartbeat.
@@ -47,7 +43,7 @@ public final class Worker: Service, Sendable {
     }
 
     /// The number of workflows this worker is running now.
-    public var inFlightCount: Int { shared.withLock { $0.inFlight.count } }
+    public var inFlightCount: Int { shared.withLock { $0.leases.count } }
 
     public func run() async throws {
         try await SchemaCheck.requireCurrentSchema(client: store.client, schema: store.database.schema, logger: logger)
@@ -89,9 +85,9 @@ public final class Worker: Service, Sendable {
             isDraining: { [weak self] in self?.isDraining ?? true },
             noteTimer: { [weak self] date in self?.noteTimer(date) },
             noteStepBudget: { [weak self] id, budget in
-                self?.shared.withLock { $0.stepDeadlines[id] = ContinuousClock.now + budget }
+                self?.shared.withLock { $0.leases.stepDeadlines[id] = ContinuousClock.now + budget }
             },
-            isLeaseLost: { [weak self] id in self?.shared.withLock { $0.lostLeases.contains(id) } ?? true },
+            isLeaseLost: { [weak self] id in self?.shared.withLock { $0.leases.isLost(id) } ?? true },
             isPaused: { [weak self] type in self?.shared.withLock { $0.paused.contains(type) } ?? false })
         let allDefinitions = self.definitions
         var failures = 0
@@ -124,7 +120,7 @@ public final class Worker: Service, Sendable {
                             lease: configuration.leaseDuration)
                         failures = 0
                         for workflow in claimed {
-                            shared.withLock { $0.inFlight[workflow.id] = workflow.fencingToken }
+                            shared.withLock { $0.leases.claimed(workflow.id, token: workflow.fencingToken) }
                             executions.addTask {
                                 // An abandoned step keeps its entry, so its lease is released below.
                                 if await runner.drive(workflow) == .handedBack { self.finished(workflow.id) }
@@ -149,11 +145,7 @@ public final class Worker: Service, Sendable {
     }
 
     private func finished(_ id: UUID) {
-        shared.withLock { state in
-            state.inFlight.removeValue(forKey: id)
-            state.stepDeadlines.removeValue(forKey: id)
-            state.lostLeases.remove(id)
-        }
+        shared.withLock { $0.leases.finished(id) }
         wake.poke()
     }
 
@@ -199,10 +191,7 @@ public final class Worker: Service, Sendable {
     }
 
     private func releaseRemaining() async {
-        let remaining = shared.withLock { state in
-            defer { state.inFlight.removeAll() }
-            return state.inFlight
-        }
+        let remaining = shared.withLock { $0.leases.removeAll() }
         guard !remaining.isEmpty else { return }
         do {
             try await store.releaseLeases(worker: configuration.workerID, ids: Array(remaining.keys),
@@ -220,11 +209,8 @@ public final class Worker: Service, Sendable {
     private func giveUpOverrunSteps() {
         let now = ContinuousClock.now
         let overrun = shared.withLock { state -> [UUID] in
-            let ids = state.stepDeadlines.filter { $0.value < now }.map(\.key)
-            for id in ids {
-                state.inFlight.removeValue(forKey: id)
-                state.stepDeadlines.removeValue(forKey: id)
-            }
+            let ids = state.leases.stepDeadlines.filter { $0.value < now }.map(\.key)
+            for id in ids { state.leases.finished(id) }
             return ids
         }
         for id in overrun {
@@ -286,14 +272,15 @@ public final class Worker: Service, Sendable {
         while !Task.isCancelled {
             do {
                 giveUpOverrunSteps()
-                let held = shared.withLock { $0.inFlight }
+                let held = shared.withLock { $0.leases.tokens }
                 if !held.isEmpty {
                     let lost = try await store.extendLeases(
                         worker: configuration.workerID, ids: Array(held.keys), tokens: Array(held.values),
                         lease: configuration.leaseDuration)
                     // Without fencing (a chaos-suite break), a lost lease goes unnoticed.
-                    if !lost.isEmpty, !configuration.unsafeDisableFencing { shared.withLock { $0.lostLeases.formUnion(lost) } }
-                    for id in lost {
+                    let stillLost = configuration.unsafeDisableFencing
+                        ? [] : shared.withLock { $0.leases.markLost(lost, readAs: held) }
+                    for id in stillLost {
                         logger.warning("lease lost to another worker; its running step is stopped and its commit will be refused",
                                        metadata: ["workflow_id": "\(id.uuidString.lowercased())"])
                     }
