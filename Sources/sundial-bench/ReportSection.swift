@@ -77,6 +77,15 @@ struct BenchReport {
                 out += "| \(peer["peer"] ?? "?") | \(peer["setting"] ?? "") | \(number(rate, 1)) | \(number(best / rate, 1)) |\n"
             }
         }
+        let peerLatencies = section("peer-latency")
+        if !peerLatencies.isEmpty, let own = section("latency").first?["p50_ms"] as? Double {
+            out += "\n### Peers' latency in the same run (one workflow at a time, start to the caller holding the result)\n\n"
+            out += "| engine | setting | n | p50 ms | p95 ms | p99 ms | peer p50 ÷ Sundial p50 |\n|---|---|---:|---:|---:|---:|---:|\n"
+            for peer in peerLatencies {
+                let p50 = peer["p50_ms"] as? Double ?? .nan
+                out += "| \(peer["peer"] ?? "?") | \(peer["setting"] ?? "") | \(peer["count"] ?? 0) | \(number(p50, 2)) | \(number(peer["p95_ms"], 2)) | \(number(peer["p99_ms"], 2)) | \(number(p50 / own, 2)) |\n"
+            }
+        }
         return out
     }
 

@@ -6,7 +6,8 @@ extension WorkflowStore {
     /// Leases up to `limit` due workflows of the given definitions to `worker`, in one round trip.
     ///
     /// Served by the partial index `workflows_due` (run_at WHERE run_at IS NOT NULL): finished
-    /// rows are not in it, so the cost stays flat as they pile up. `SKIP LOCKED` lets workers
+    /// rows are not in it, so the cost stays flat as they pile up; the leased rows are then
+    /// updated through the primary key. `SKIP LOCKED` lets workers
     /// claim disjoint rows concurrently. The lease is `run_at` itself: it moves to
     /// now + lease, so the row becomes due again by itself if the worker dies. The fencing token
     /// goes up by one; only a commit presenting it is accepted. For a workflow awaiting a

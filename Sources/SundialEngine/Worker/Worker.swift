@@ -269,6 +269,7 @@ public final class Worker: Service, Sendable {
         let pid = Int(ProcessInfo.processInfo.processIdentifier)
         let keys = registry.all.map(\.key)
         var beats = 0
+        var plannerStatistics = PlannerStatisticsCheck.tooFewRows
         while !Task.isCancelled {
             do {
                 giveUpOverrunSteps()
@@ -289,6 +290,19 @@ public final class Worker: Service, Sendable {
                     id: configuration.workerID, host: host, pid: pid, concurrency: configuration.concurrency,
                     definitions: keys)
                 await refreshPausedTypes()
+                if plannerStatistics == .tooFewRows {
+                    do {
+                        plannerStatistics = try await store.analyzeWorkflowsIfNeverAnalyzed(minimumRows: 200)
+                        if plannerStatistics == .analyzed {
+                            logger.info("gave the new workflows table its first planner statistics, so claims use the due index")
+                        }
+                    } catch {
+                        // Not the table's owner, say: autovacuum will analyze it in its own time.
+                        plannerStatistics = .present
+                        logger.warning("could not analyze the workflows table; claims may scan it until autovacuum does",
+                                       metadata: ["error": "\(ErrorDescription.describe(error))"])
+                    }
+                }
                 if beats % 20 == 0 {
                     for unknown in try await store.dueWithUnknownDefinitions(definitions) {
                         logger.warning("due workflows of a definition this worker does not run are left alone", metadata: [
