@@ -87,7 +87,9 @@ struct ThroughputSection: AsyncParsableCommand {
             for worker in workers { totals.merge(worker.counters(), uniquingKeysWith: +) }
             let transitions = Double(workflows * 5)
             let workerTrips = Double((totals["claims"] ?? 0) + (totals["commits"] ?? 0) + (totals["other"] ?? 0))
-            let tripsPerWorkflow = (workerTrips + Double(workflows)) / Double(workflows)  // + one start each
+            // The starts' round trips (the start statement and its read-back), counted by the client.
+            let startTrips = Double(workflowClient.store.counters.starts.load(ordering: .relaxed))
+            let tripsPerWorkflow = (workerTrips + startTrips) / Double(workflows)
             emit([
                 "section": "throughput", "label": label, "processes": processes, "concurrency": concurrency,
                 "workflows": workflows, "finished_rows_before": finishedBefore, "seconds": seconds,
@@ -98,6 +100,7 @@ struct ThroughputSection: AsyncParsableCommand {
                 "claims_per_workflow": Double(totals["claims"] ?? 0) / Double(workflows),
                 "commits_per_workflow": Double(totals["commits"] ?? 0) / Double(workflows),
                 "other_per_workflow": Double(totals["other"] ?? 0) / Double(workflows),
+                "start_trips_per_workflow": startTrips / Double(workflows),
             ])
         }
     }

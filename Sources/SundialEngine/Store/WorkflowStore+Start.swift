@@ -16,12 +16,6 @@ extension WorkflowStore {
     /// One prepared statement (`StartWorkflowStatement`), one transaction: the row, its `started`
     /// history entry and the wake-up NOTIFY (delivered on commit), then a read-back of a new row. Served by the
     /// `workflows_business_key_unique` index.
-    /// Whether a workflow row exists (primary key).
-    func exists(_ id: UUID) async throws -> Bool {
-        let rows = try await client.query("SELECT 1 FROM workflows WHERE id = \(id)", logger: logger)
-        return try await first(rows.decode(Int.self)) != nil
-    }
-
     func startWorkflow(
         type: String, version: Int, businessKey: String, initialState: String, input: String, context: String
     ) async throws -> StartedWorkflow {
@@ -49,5 +43,12 @@ extension WorkflowStore {
             }
         }
         throw StoreError.conflictingInput(type: type, businessKey: businessKey, existingID: id)
+    }
+
+    /// Whether a workflow row exists (primary key): the start's read-back.
+    func exists(_ id: UUID) async throws -> Bool {
+        counters.starts.add(1, ordering: .relaxed)
+        let rows = try await client.query("SELECT 1 FROM workflows WHERE id = \(id)", logger: logger)
+        return try await first(rows.decode(Int.self)) != nil
     }
 }
