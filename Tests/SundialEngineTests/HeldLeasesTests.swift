@@ -43,4 +43,17 @@ struct HeldLeasesTests {
         leases.claimed(id, token: 8)
         #expect(!leases.isLost(id))
     }
+
+    @Test("a step given up as stuck that returns after a new claim leaves the new claim's lease held")
+    func lateEndKeepsNewerClaim() {
+        var leases = HeldLeases()
+        let id = UUID()
+        leases.claimed(id, token: 3)
+        leases.finished(id)             // given up as stuck: its slot freed
+        leases.claimed(id, token: 4)    // the lease expired and this worker claimed it again
+        leases.finished(id, token: 3)   // the stuck step finally returns
+        #expect(leases.tokens[id] == 4)
+        leases.finished(id, token: 4)
+        #expect(leases.isEmpty)
+    }
 }

@@ -30,6 +30,13 @@ struct HeldLeases: Sendable {
         lost.remove(id)
     }
 
+    /// The run claimed under `token` ended. A step given up as stuck that returns only after
+    /// this worker claimed the workflow again must not drop the newer claim's lease.
+    mutating func finished(_ id: UUID, token: Int64) {
+        guard tokens[id] == token else { return }
+        finished(id)
+    }
+
     /// Marks lost the leases in `reported` that are still held under the token in `readAs` (what
     /// the heartbeat sent), and returns them; the others ended or were claimed anew meanwhile.
     mutating func markLost(_ reported: Set<UUID>, readAs: [UUID: Int64]) -> Set<UUID> {

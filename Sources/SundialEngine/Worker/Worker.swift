@@ -123,7 +123,7 @@ public final class Worker: Service, Sendable {
                             shared.withLock { $0.leases.claimed(workflow.id, token: workflow.fencingToken) }
                             executions.addTask {
                                 // An abandoned step keeps its entry, so its lease is released below.
-                                if await runner.drive(workflow) == .handedBack { self.finished(workflow.id) }
+                                if await runner.drive(workflow) == .handedBack { self.finished(workflow.id, token: workflow.fencingToken) }
                             }
                         }
                         wantMore = claimed.count == limit
@@ -144,8 +144,8 @@ public final class Worker: Service, Sendable {
         await releaseRemaining()
     }
 
-    private func finished(_ id: UUID) {
-        shared.withLock { $0.leases.finished(id) }
+    private func finished(_ id: UUID, token: Int64) {
+        shared.withLock { $0.leases.finished(id, token: token) }
         wake.poke()
     }
 
