@@ -205,7 +205,7 @@ struct CommitTransitionWithEffectsStatement: PostgresPreparedStatement {
         b.append(commit.messages.map(\.topic))
         b.append(commit.messages.map(\.key))
         b.append(commit.messages.map(\.payload))
-        b.append(commit.children.map { _ in UUID() })
+        b.append(commit.children.map { _ in UUID.timeOrdered() })
         b.append(commit.children.map(\.type))
         b.append(commit.children.map(\.version))
         b.append(commit.children.map(\.key))

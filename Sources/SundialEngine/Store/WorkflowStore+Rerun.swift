@@ -8,7 +8,7 @@ extension WorkflowStore {
     /// two reruns never share a key. History rows on both runs name the actor and reason.
     /// Refused (``StoreError/invalidStatus``) while the old run is active.
     func rerun(workflowID: UUID, state: String, reason: String, actor: String, audit: AuditNote? = nil) async throws -> UUID {
-        let newID = UUID()
+        let newID = UUID.timeOrdered()
         let note = "rerun of \(workflowID.uuidString.lowercased()) from \(state): \(reason)"
         let rows = try await acknowledgedWrite("""
             WITH old AS (

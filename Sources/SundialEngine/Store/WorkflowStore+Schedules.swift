@@ -110,7 +110,7 @@ extension WorkflowStore {
     private static func startScheduled(
         _ start: ChildStart, slot: Date, schedule: String, reason: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> UUID? {
-        let id = UUID()
+        let id = UUID.timeOrdered()
         let rows = try await connection.query("""
             WITH fire AS (
                 INSERT INTO schedule_fires (schedule, slot, workflow_id, reason)

@@ -19,7 +19,7 @@ extension WorkflowStore {
     func startWorkflow(
         type: String, version: Int, businessKey: String, initialState: String, input: String, context: String
     ) async throws -> StartedWorkflow {
-        let id = UUID()
+        let id = UUID.timeOrdered()
         // ON CONFLICT waits for a concurrent insert of the same key; the statement's snapshot
         // then cannot see that row, so an empty answer means "look again".
         for _ in 0..<3 {
