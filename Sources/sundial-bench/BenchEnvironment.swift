@@ -37,6 +37,15 @@ struct BenchEnvironment: Sendable {
         return 0
     }
 
+    /// Transactions committed in this database so far (`pg_stat_database.xact_commit`), read-only
+    /// ones included. Backends report their counts lazily (at most every second, or after 10 s
+    /// idle), so a reading taken right after a run is low: wait `settle` first.
+    func committedTransactions(_ client: PostgresClient, settle: Duration = .zero) async throws -> Int64 {
+        if settle > .zero { try await Task.sleep(for: settle) }
+        return try await scalar(client, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
+                                as: Int64.self) ?? 0
+    }
+
     func scalar<T: PostgresDecodable & Sendable>(_ client: PostgresClient, _ query: PostgresQuery, as type: T.Type) async throws -> T? {
         let rows = try await client.query(query, logger: logger)
         for try await value in rows.decode(T.self) { return value }

@@ -37,8 +37,8 @@ struct BenchReport {
 
     func markdown() -> String {
         var out = "### Throughput: five-step no-op workflows\n\n"
-        out += "| workers | finished rows in table | workflows | s | workflows/s | transitions/s | pgbench 1-statement tx/s (same clients) | ratio | write xacts/wf | round trips/wf (claims + commits + other + start and its read-back) |\n"
-        out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+        out += "| workers | finished rows in table | workflows | s | workflows/s | transitions/s | pgbench 1-statement tx/s (same clients) | ratio | write xacts/wf | all xacts/wf (pg_stat_database) | round trips/wf (claims + commits + other + start and its read-back) |\n"
+        out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
         for row in section("throughput") {
             let processes = row["processes"] as? Int ?? 0
             let concurrency = row["concurrency"] as? Int ?? 0
@@ -47,7 +47,7 @@ struct BenchReport {
             let transitions = row["transitions_per_s"] as? Double ?? .nan
             let ratio = reference.map { transitions / $0 }
             let trips = "\(number(row["round_trips_per_workflow"], 2)) (\(number(row["claims_per_workflow"], 2)) + \(number(row["commits_per_workflow"], 2)) + \(number(row["other_per_workflow"], 2)) + \(number(row["start_trips_per_workflow"] ?? 1, 2)))"
-            out += "| \(processes) × \(concurrency) | \(row["finished_rows_before"] ?? 0) | \(row["workflows"] ?? 0) | \(number(row["seconds"], 2)) | \(number(row["workflows_per_s"], 0)) | \(number(transitions, 0)) | \(reference.map { number($0, 0) } ?? "–") | \(ratio.map { number($0, 2) } ?? "–") | \(number(row["write_xacts_per_workflow"], 2)) | \(trips) |\n"
+            out += "| \(processes) × \(concurrency) | \(row["finished_rows_before"] ?? 0) | \(row["workflows"] ?? 0) | \(number(row["seconds"], 2)) | \(number(row["workflows_per_s"], 0)) | \(number(transitions, 0)) | \(reference.map { number($0, 0) } ?? "–") | \(ratio.map { number($0, 2) } ?? "–") | \(number(row["write_xacts_per_workflow"], 2)) | \(number(row["xacts_per_workflow"], 2)) | \(trips) |\n"
         }
         if !section("pgbench").isEmpty {
             out += "\n### pgbench: the same write as one statement (UPDATE ~500 B jsonb + INSERT history)\n\n| clients | tx/s | avg latency ms |\n|---:|---:|---:|\n"
