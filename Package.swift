@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // Test only: reads the vendors' YAML OpenAPI documents for the contract tests.
+        .package(url: "https://github.com/jpsim/Yams.git", "5.0.1"..<"7.0.0"),
     ],
     targets: [
         // The public workflow API: what `Workflows/` is written against. No database, no HTTP.
@@ -160,7 +162,13 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationsTests",
-            dependencies: ["Integrations", "Sandbox", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "Integrations", "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         // Local simulators of Stripe, FedEx, UPS, USPS, QuickBooks and the shop webhook receiver,
         // which also send carrier tracking and Stripe webhooks (AsyncHTTPClient).
@@ -175,6 +183,21 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SundialTests", dependencies: ["Sundial"]),
+        // Every request the clients send and every answer the simulators give, checked against
+        // the vendors' own OpenAPI documents in `Tests/Contracts/vendor-openapi/`.
+        .testTarget(
+            name: "ContractTests",
+            dependencies: [
+                "Integrations", "Sandbox", "Sundial",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .testTarget(
             name: "SandboxTests",
             dependencies: [
