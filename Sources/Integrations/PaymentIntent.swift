@@ -11,10 +11,13 @@ public struct PaymentIntent: Sendable, Codable, Equatable {
     public var captureMethod: String?
     public var latestCharge: String?
     public var metadata: [String: String]
+    /// Why the last attempt failed (`authentication_required`, `insufficient_funds`, …), if it did.
+    public var lastPaymentErrorCode: String?
 
     public init(
         id: String, status: String, amountMinor: Int, amountCapturableMinor: Int, amountReceivedMinor: Int,
-        currency: String, captureMethod: String?, latestCharge: String?, metadata: [String: String]
+        currency: String, captureMethod: String?, latestCharge: String?, metadata: [String: String],
+        lastPaymentErrorCode: String? = nil
     ) {
         self.id = id
         self.status = status
@@ -25,5 +28,6 @@ public struct PaymentIntent: Sendable, Codable, Equatable {
         self.captureMethod = captureMethod
         self.latestCharge = latestCharge
         self.metadata = metadata
+        self.lastPaymentErrorCode = lastPaymentErrorCode
     }
 }

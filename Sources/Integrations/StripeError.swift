@@ -17,8 +17,13 @@ public struct StripeError: Error, Sendable, RetryClassifiable, CustomStringConve
     /// The `Request-Id` header, for Stripe support.
     public var requestID: String?
     public var retryDisposition: RetryDisposition
+    /// The call changes something and its answer was never read (no response, or a 2xx that
+    /// could not be decoded): the effect may exist. Retry under the same idempotency key, and
+    /// when giving up, look for the effect (``PaymentGateway/payments(forOrder:)``) and undo it.
+    public var mayHaveTakenEffect: Bool
 
-    public init(operation: String, status: Int?, type: String?, code: String?, message: String, requestID: String?, retryDisposition: RetryDisposition) {
+    public init(operation: String, status: Int?, type: String?, code: String?, message: String, requestID: String?,
+                retryDisposition: RetryDisposition, mayHaveTakenEffect: Bool = false) {
         self.operation = operation
         self.status = status
         self.type = type
@@ -26,6 +31,7 @@ public struct StripeError: Error, Sendable, RetryClassifiable, CustomStringConve
         self.message = message
         self.requestID = requestID
         self.retryDisposition = retryDisposition
+        self.mayHaveTakenEffect = mayHaveTakenEffect
     }
 
     public var description: String {
@@ -34,6 +40,7 @@ public struct StripeError: Error, Sendable, RetryClassifiable, CustomStringConve
         if let type { text += " \(type)" }
         if let code { text += "/\(code)" }
         text += ": \(message)"
+        if mayHaveTakenEffect { text += " (it may have taken effect)" }
         if let requestID { text += " (request \(requestID))" }
         switch retryDisposition {
         case .permanent: text += "; permanent"

@@ -179,7 +179,13 @@ enum IntakeOpenAPI {
       "pattern": "^[A-Za-z0-9._-]{1,64}$",
       "type": "string"
      },
+     "payment_intent": {
+      "description": "A PaymentIntent the shop's checkout authorized with the customer present (capture_method=manual); Sundial checks amount, currency and status, and captures it at shipment. Give this or payment_method.",
+      "minLength": 1,
+      "type": "string"
+     },
      "payment_method": {
+      "description": "A saved card (pm_...) Sundial authorizes server-side, merchant-initiated (off_session). Give this or payment_intent.",
       "minLength": 1,
       "type": "string"
      },
@@ -256,8 +262,19 @@ enum IntakeOpenAPI {
      "items",
      "currency",
      "shipping_address",
-     "service_level",
-     "payment_method"
+     "service_level"
+    ],
+    "oneOf": [
+     {
+      "required": [
+       "payment_method"
+      ]
+     },
+     {
+      "required": [
+       "payment_intent"
+      ]
+     }
     ],
     "type": "object"
    },

@@ -35,7 +35,8 @@ enum OrderInputParser {
             "country": .required(.string),
         ])),
         "service_level": .required(.oneOf(ServiceLevel.allCases.map(\.rawValue))),
-        "payment_method": .required(.string),
+        "payment_method": .optional(.string),
+        "payment_intent": .optional(.string),
         "shipping_amount": .optional(.decimalString),
         "tax_amount": .optional(.decimalString),
     ])

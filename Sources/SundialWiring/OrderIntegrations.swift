@@ -100,6 +100,11 @@ public struct OrderIntegrations: Sendable {
         } else {
             return nil
         }
+        if let version = reader.string("SUNDIAL_STRIPE_API_VERSION") {
+            // The contract tests check the client against the pinned version's document only:
+            // refresh the document (Tests/Contracts) before moving the pin for good.
+            integrations.stripe.credentials.apiVersion = version
+        }
         if let preference = reader.string("SUNDIAL_CARRIER_PREFERENCE") {
             do {
                 integrations.routing = try CarrierRouting.preference(preference)

@@ -43,7 +43,7 @@ struct ShopAndLedgerTests {
             for _ in 0..<2 {
                 _ = try await client.form(
                     "/stripe/v1/payment_intents",
-                    [("amount", "1200"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("capture_method", "manual"), ("confirm", "true"), ("metadata[order_id]", "order-31")],
+                    [("amount", "1200"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("payment_method_types[]", "card"), ("capture_method", "manual"), ("confirm", "true"), ("metadata[order_id]", "order-31")],
                     headers: stripeAuth.merging(["Idempotency-Key": "order-31/authorize"]) { $1 }
                 )
             }

@@ -9,7 +9,7 @@ struct StripeSimulatorTests {
         try await withSandbox { sandbox, client in
             let create: [(String, String)] = [
                 ("amount", "2599"), ("currency", "usd"), ("payment_method", "pm_card_visa"),
-                ("capture_method", "manual"), ("confirm", "true"), ("metadata[order_id]", "order-1"),
+                ("payment_method_types[]", "card"), ("capture_method", "manual"), ("confirm", "true"), ("metadata[order_id]", "order-1"),
             ]
             let first = try await client.form("/stripe/v1/payment_intents", create, headers: stripeAuth.merging(["Idempotency-Key": "order-1/authorize"]) { $1 })
             #expect(first.status == 200)
@@ -88,7 +88,7 @@ struct StripeSimulatorTests {
     func declineIs402CardError() async throws {
         try await withSandbox { sandbox, client in
             let params: [(String, String)] = [
-                ("amount", "5000"), ("currency", "usd"), ("payment_method", "pm_card_chargeDeclined"), ("capture_method", "manual"), ("confirm", "true"),
+                ("amount", "5000"), ("currency", "usd"), ("payment_method", "pm_card_chargeDeclined"), ("payment_method_types[]", "card"), ("capture_method", "manual"), ("confirm", "true"),
             ]
             let headers = stripeAuth.merging(["Idempotency-Key": "decline-1"]) { $1 }
             let declined = try await client.form("/stripe/v1/payment_intents", params, headers: headers)
@@ -106,7 +106,7 @@ struct StripeSimulatorTests {
 
             let insufficient = try await client.form(
                 "/stripe/v1/payment_intents",
-                [("amount", "5000"), ("currency", "usd"), ("payment_method", "pm_card_chargeDeclinedInsufficientFunds"), ("confirm", "true")],
+                [("amount", "5000"), ("currency", "usd"), ("payment_method", "pm_card_chargeDeclinedInsufficientFunds"), ("payment_method_types[]", "card"), ("confirm", "true")],
                 headers: stripeAuth
             )
             #expect(insufficient.status == 402)
@@ -160,7 +160,7 @@ struct StripeSimulatorTests {
         configuration.faults[.stripe] = FaultSettings(latencyMilliseconds: 2000)
         try await withSandbox(configuration) { sandbox, client in
             let headers = stripeAuth.merging(["Idempotency-Key": "slow-1"]) { $1 }
-            let params: [(String, String)] = [("amount", "1000"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("confirm", "true")]
+            let params: [(String, String)] = [("amount", "1000"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("payment_method_types[]", "card"), ("confirm", "true")]
             async let first = client.form("/stripe/v1/payment_intents", params, headers: headers)
             try await Task.sleep(for: .milliseconds(500))
             let second = try await client.form("/stripe/v1/payment_intents", params, headers: headers)
@@ -176,7 +176,7 @@ struct StripeSimulatorTests {
         try await withSandbox { sandbox, client in
             let created = try await client.form(
                 "/stripe/v1/payment_intents",
-                [("amount", "1500"), ("currency", "eur"), ("payment_method", "pm_card_visa"), ("capture_method", "manual"), ("confirm", "true"), ("metadata[order_id]", "o-9")],
+                [("amount", "1500"), ("currency", "eur"), ("payment_method", "pm_card_visa"), ("payment_method_types[]", "card"), ("capture_method", "manual"), ("confirm", "true"), ("metadata[order_id]", "o-9")],
                 headers: stripeAuth
             )
             let intent = try #require(string(created.json, "id"))
@@ -209,7 +209,7 @@ struct StripeSimulatorTests {
         try await withSandbox { sandbox, client in
             _ = try await client.form(
                 "/stripe/v1/payment_intents",
-                [("amount", "700"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("confirm", "true")],
+                [("amount", "700"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("payment_method_types[]", "card"), ("confirm", "true")],
                 headers: stripeAuth.merging(["Idempotency-Key": "evt-key"]) { $1 }
             )
             let listed = try await client.send(.GET, "/stripe/v1/events?type=payment_intent.succeeded", headers: stripeAuth)

@@ -25,7 +25,7 @@ private func authorize(_ client: SandboxClient, order: String, card: String = "p
     if let key { headers["Idempotency-Key"] = key }
     return try await client.form(
         "/stripe/v1/payment_intents",
-        [("amount", "2599"), ("currency", "usd"), ("payment_method", card), ("capture_method", "manual"), ("confirm", "true"), ("metadata[order_id]", order)],
+        [("amount", "2599"), ("currency", "usd"), ("payment_method", card), ("payment_method_types[]", "card"), ("capture_method", "manual"), ("confirm", "true"), ("metadata[order_id]", order)],
         headers: headers
     )
 }

@@ -65,8 +65,37 @@ struct OrderInputParserTests {
         }
         #expect(problems == [
             "customer": "is required", "items": "is required", "currency": "is required", "shipping_address": "is required",
-            "service_level": "is required", "payment_method": "is required",
+            "service_level": "is required",
+            "payment_method": "one of payment_method (a saved card, pm_…) or payment_intent (authorized at checkout, pi_…) is required",
         ])
+    }
+
+    @Test("a payment is a saved card or a checkout PaymentIntent, exactly one")
+    func paymentIsOneOfTwo() throws {
+        var body = try #require(JSONSerialization.jsonObject(with: Data(Orders.body().utf8)) as? [String: Any])
+        body["payment_method"] = nil
+        body["payment_intent"] = "pi_3Sbx0123456789"
+        guard case .valid(let order) = try OrderInputParser.parse(try JSONSerialization.data(withJSONObject: body)) else {
+            Issue.record("an order paid at checkout was refused")
+            return
+        }
+        #expect(order.paymentIntent == "pi_3Sbx0123456789")
+        #expect(order.paymentMethod == nil)
+
+        body["payment_method"] = "pm_card_visa"
+        guard case .invalid(let both) = try OrderInputParser.parse(try JSONSerialization.data(withJSONObject: body)) else {
+            Issue.record("an order naming two payments was accepted")
+            return
+        }
+        #expect(both["payment_intent"] == "give either payment_method or payment_intent, not both")
+
+        body["payment_method"] = nil
+        body["payment_intent"] = "ch_123"
+        guard case .invalid(let wrong) = try OrderInputParser.parse(try JSONSerialization.data(withJSONObject: body)) else {
+            Issue.record("a charge id was accepted as a PaymentIntent")
+            return
+        }
+        #expect(wrong["payment_intent"] == "must be a PaymentIntent id (pi_…)")
     }
 
     @Test("not JSON is a 400, a JSON array a 422 on $")

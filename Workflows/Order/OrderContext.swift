@@ -10,6 +10,12 @@ public struct OrderContext: Codable, Sendable, Equatable {
     public var paymentStatus: String?
     /// How many times a still-processing payment was re-read.
     public var paymentChecks = 0
+    /// Set once an authorization's answer was lost (it may exist unseen) and the undo that finds
+    /// the order's payments by `metadata[order_id]` was registered (nil in older contexts).
+    public var authorizationInDoubt: Bool?
+    /// Set once the refund undo is registered, before a capture whose answer was lost or after a
+    /// capture that answered, so it is registered once (nil in older contexts).
+    public var refundUndoRegistered: Bool?
     /// `YYYY-MM-DD` ship date, fixed at authorization so every label attempt sends the same payload.
     public var shipDate: String?
     /// Index into the carrier preference list of the order's service level.

@@ -13,8 +13,13 @@ public struct OrderInput: Codable, Sendable, Equatable {
     public var currency: String
     public var shippingAddress: ShippingAddress
     public var serviceLevel: ServiceLevel
-    /// The saved card to charge (`pm_…`).
-    public var paymentMethod: String
+    /// How the order is paid, exactly one of the two:
+    /// a saved card (`pm_…`) Sundial authorizes server-side, merchant-initiated, …
+    public var paymentMethod: String?
+    /// … or a PaymentIntent (`pi_…`) the shop's checkout already authorized with the customer
+    /// present (3-D Secure included, `capture_method=manual`): Sundial checks it and captures it
+    /// at shipment. Absent in orders stored before it existed.
+    public var paymentIntent: String?
     /// Shipping charged to the customer; 0 when absent.
     public var shippingAmount: ExactDecimal?
     /// Tax charged to the customer; 0 when absent.
@@ -23,13 +28,14 @@ public struct OrderInput: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case orderID = "order_id", customer, items, currency
         case shippingAddress = "shipping_address", serviceLevel = "service_level"
-        case paymentMethod = "payment_method", shippingAmount = "shipping_amount", taxAmount = "tax_amount"
+        case paymentMethod = "payment_method", paymentIntent = "payment_intent"
+        case shippingAmount = "shipping_amount", taxAmount = "tax_amount"
     }
 
     public init(
         orderID: String, customer: OrderCustomer, items: [OrderLineItem], currency: String,
-        shippingAddress: ShippingAddress, serviceLevel: ServiceLevel, paymentMethod: String,
-        shippingAmount: ExactDecimal? = nil, taxAmount: ExactDecimal? = nil
+        shippingAddress: ShippingAddress, serviceLevel: ServiceLevel, paymentMethod: String? = nil,
+        paymentIntent: String? = nil, shippingAmount: ExactDecimal? = nil, taxAmount: ExactDecimal? = nil
     ) {
         self.orderID = orderID
         self.customer = customer
@@ -38,6 +44,7 @@ public struct OrderInput: Codable, Sendable, Equatable {
         self.shippingAddress = shippingAddress
         self.serviceLevel = serviceLevel
         self.paymentMethod = paymentMethod
+        self.paymentIntent = paymentIntent
         self.shippingAmount = shippingAmount
         self.taxAmount = taxAmount
     }
@@ -96,7 +103,18 @@ public struct OrderInput: Codable, Sendable, Equatable {
         }
         if problems.isEmpty, total <= 0 { problems["items"] = "the order total must be more than 0" }
         for (field, problem) in shippingAddress.problems() { problems["shipping_address.\(field)"] = problem }
-        if !paymentMethod.hasPrefix("pm_") || paymentMethod.count > 255 { problems["payment_method"] = "must be a saved payment method id (pm_…)" }
+        switch (paymentMethod, paymentIntent) {
+        case (nil, nil):
+            problems["payment_method"] = "one of payment_method (a saved card, pm_…) or payment_intent (authorized at checkout, pi_…) is required"
+        case (.some, .some):
+            problems["payment_intent"] = "give either payment_method or payment_intent, not both"
+        case (let method?, nil):
+            if !method.hasPrefix("pm_") || method.count > 255 { problems["payment_method"] = "must be a saved payment method id (pm_…)" }
+        case (nil, let intent?):
+            if !intent.hasPrefix("pi_") || intent.count > 255 || intent.contains(where: { !$0.isASCII || $0.isWhitespace || $0 == "/" }) {
+                problems["payment_intent"] = "must be a PaymentIntent id (pi_…)"
+            }
+        }
         return problems
     }
 }

@@ -67,6 +67,10 @@ public struct OrderSettings: Sendable, Equatable {
     public var invoiceLookupAfter: Duration = .seconds(3600)
     /// QuickBooks customer the online orders are invoiced to.
     public var invoiceCustomerID = "1"
+    /// Tries of the undo that looks for an order's payments by `metadata[order_id]` (after a lost
+    /// authorization answer) before an empty answer is believed: Stripe's search can lag about a
+    /// minute behind, and 8 tries of the compensation backoff span about 2 minutes.
+    public var paymentSearchTries = 8
     /// QuickBooks items for merchandise and shipping lines.
     public var merchandiseItemID = "1"
     public var shippingItemID = "2"
@@ -83,6 +87,7 @@ struct UnavailableService: PaymentGateway, AccountingSystem, LabelArchive {
     func cancelAuthorization(paymentIntentID: String, reason: CancellationReason?, idempotencyKey: String) async throws -> PaymentIntent { throw refuse() }
     func refund(paymentIntentID: String, amountMinor: Int?, idempotencyKey: String) async throws -> PaymentRefund { throw refuse() }
     func retrieve(paymentIntentID: String) async throws -> PaymentIntent { throw refuse() }
+    func payments(forOrder orderID: String) async throws -> [PaymentIntent] { throw refuse() }
     func createInvoice(_ invoice: InvoiceRequest, idempotencyKey: String) async throws -> Invoice { throw refuse() }
     func findInvoice(docNumber: String) async throws -> Invoice? { throw refuse() }
     func store(_ label: ShippingLabel, orderID: String) async throws -> String { throw refuse() }

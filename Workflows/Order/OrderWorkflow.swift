@@ -116,22 +116,76 @@ public struct OrderWorkflow: Workflow {
     private func authorize(_ ctx: inout OrderContext, _ step: Step<Self>) async throws -> Next {
         let order = ctx.order
         if ctx.shipDate == nil { ctx.shipDate = Self.day(step.now) }
+        if let checkout = order.paymentIntent { return try await adoptCheckoutPayment(checkout, &ctx, step) }
+        guard let paymentMethod = order.paymentMethod else { throw WorkflowError.permanent("the order names neither payment_method nor payment_intent") }
         let request = PaymentAuthorizationRequest(
-            orderID: order.orderID, amountMinor: order.totalMinor, currency: order.currency, paymentMethod: order.paymentMethod,
+            orderID: order.orderID, amountMinor: order.totalMinor, currency: order.currency, paymentMethod: paymentMethod,
             metadata: ["workflow_id": step.workflowID.uuidString.lowercased(), "customer_id": order.customer.id])
         let intent: PaymentIntent
         do {
             intent = try await services.payments.authorize(request, idempotencyKey: key(step, "authorize"))
         } catch let declined as PaymentDeclined {
+            let reason = declined.needsAuthentication ? Self.needsAuthenticationReason : "card declined: \(declined.declineCode ?? declined.code ?? "declined")"
             ctx.note("payment declined", declined.message, at: step.now)
-            try step.enqueue(topic: OrderStatusEvent.topic, payload: OrderStatusEvent(
-                orderID: order.orderID, event: "cancelled", reason: "payment declined", occurredAt: step.now))
-            return .cancel(reason: "card declined: \(declined.declineCode ?? declined.code ?? "declined")")
+            try enqueueCancelled(order, reason: declined.needsAuthentication ? "payment needs customer authentication" : "payment declined", step)
+            return .cancel(reason: reason)
+        } catch let error where ctx.authorizationInDoubt != true && RetryPolicy.defaultClassification(error) != .permanent {
+            // The hold may exist although its answer never came back. Register, once, the undo
+            // that finds the order's payments by metadata[order_id] and releases them, then try
+            // again under the same key (Stripe replays its saved answer): from here on a cancel
+            // or a give-up cannot leave a forgotten hold on the customer's card.
+            ctx.authorizationInDoubt = true
+            step.onUndo(.releaseOrderPayments(orderID: order.orderID))
+            ctx.note("payment outcome unknown", "\(error)", at: step.now)
+            step.logger.warning("the authorization's answer was lost; it may exist: retrying under the same key",
+                                metadata: ["error": "\(error)"])
+            return .sleep(for: .seconds(1), then: .authorize)
         }
         ctx.paymentIntentID = intent.id
         ctx.paymentStatus = intent.status
         step.onUndo(.releaseAuthorization(paymentIntentID: intent.id))
         return try afterAuthorization(intent, &ctx, step)
+    }
+
+    /// The order came with a PaymentIntent the shop's checkout authorized (the customer present,
+    /// 3-D Secure done there): read it and check it is this order's hold, for this amount, to be
+    /// captured by us. A mismatch cancels the order with the reason and leaves the intent alone:
+    /// a hold Sundial cannot match to this order is not Sundial's to release.
+    private func adoptCheckoutPayment(_ id: String, _ ctx: inout OrderContext, _ step: Step<Self>) async throws -> Next {
+        let intent: PaymentIntent
+        do {
+            intent = try await services.payments.retrieve(paymentIntentID: id)
+        } catch let error as StripeError where error.status == 404 {
+            ctx.note("payment not found", id, at: step.now)
+            try enqueueCancelled(ctx.order, reason: "payment_intent not found", step)
+            return .cancel(reason: "the payment_intent \(id) does not exist in Stripe")
+        }
+        if let problem = Self.checkoutMismatch(intent, ctx.order) {
+            ctx.note("payment does not match the order", problem, at: step.now)
+            try enqueueCancelled(ctx.order, reason: "payment_intent does not match the order", step)
+            return .cancel(reason: "the payment_intent \(id) cannot pay this order: \(problem)")
+        }
+        ctx.paymentIntentID = intent.id
+        ctx.paymentStatus = intent.status
+        step.onUndo(.releaseAuthorization(paymentIntentID: intent.id))
+        return try afterAuthorization(intent, &ctx, step)
+    }
+
+    /// Why a checkout PaymentIntent cannot pay `order`, or nil when it can.
+    static func checkoutMismatch(_ intent: PaymentIntent, _ order: OrderInput) -> String? {
+        if let owner = intent.metadata["order_id"], owner != order.orderID { return "it belongs to order \(owner)" }
+        if intent.currency.lowercased() != order.currency.lowercased() {
+            return "its currency is \(intent.currency), the order's \(order.currency)"
+        }
+        if intent.amountMinor != order.totalMinor {
+            return "it is for \(intent.amountMinor) minor units, the order totals \(order.totalMinor)"
+        }
+        if intent.captureMethod != "manual" {
+            return "its capture_method is \(intent.captureMethod ?? "automatic"); Sundial captures at shipment and needs manual"
+        }
+        let usable = ["requires_capture", "processing", "requires_action", "requires_confirmation"]
+        if !usable.contains(intent.status) { return "its status is \(intent.status)" }
+        return nil
     }
 
     private func confirmPayment(_ ctx: inout OrderContext, _ step: Step<Self>) async throws -> Next {
@@ -150,6 +204,12 @@ public struct OrderWorkflow: Workflow {
             try step.enqueue(topic: OrderStatusEvent.topic, payload: OrderStatusEvent(
                 orderID: ctx.order.orderID, event: "confirmed", occurredAt: step.now))
             return .next(.label)
+        case "requires_action" where ctx.order.paymentIntent == nil:
+            // Merchant-initiated: nobody is there to authenticate, so waiting would only loop.
+            // The release undo registered with the intent frees the hold.
+            ctx.note("payment needs customer authentication", intent.lastPaymentErrorCode, at: step.now)
+            try enqueueCancelled(ctx.order, reason: "payment needs customer authentication", step)
+            return .cancel(reason: Self.needsAuthenticationReason)
         case "processing", "requires_action", "requires_confirmation":
             let maxChecks = 6
             guard ctx.paymentChecks < maxChecks else {
@@ -160,8 +220,21 @@ public struct OrderWorkflow: Workflow {
             return .await(signal: "payment", timeout: wait, then: .confirmPayment, onTimeout: .confirmPayment)
         default:
             ctx.note("payment failed", intent.status, at: step.now)
-            return .cancel(reason: "the payment ended \(intent.status)")
+            return .cancel(reason: "the payment ended \(intent.status)\(intent.lastPaymentErrorCode.map { " (\($0))" } ?? "")")
         }
+    }
+
+    static let needsAuthenticationReason = "the card requires the customer's authentication (3-D Secure), which a payment taken without the customer cannot ask for; take the payment at checkout and send payment_intent"
+
+    /// Tells the shop the order is cancelled. One notice per order: every path that cancels
+    /// (a decline, a payment released by an undo) uses the same outbox key, so the first wins.
+    private func enqueueCancelled(_ order: OrderInput, reason: String, _ step: Step<Self>) throws {
+        try step.enqueue(topic: OrderStatusEvent.topic, payload: OrderStatusEvent(
+            orderID: order.orderID, event: "cancelled", reason: reason, occurredAt: step.now), key: Self.cancelledNoticeKey(step.workflowID))
+    }
+
+    static func cancelledNoticeKey(_ workflowID: UUID) -> String {
+        "\(workflowID.uuidString.lowercased())/cancelled"
     }
 
     private func buyLabel(_ ctx: inout OrderContext, _ step: Step<Self>) async throws -> Next {
@@ -249,10 +322,24 @@ public struct OrderWorkflow: Workflow {
 
     private func capture(_ ctx: inout OrderContext, _ step: Step<Self>) async throws -> Next {
         guard let id = ctx.paymentIntentID, let label = ctx.label else { throw WorkflowError.permanent("nothing to capture") }
-        let intent = try await services.payments.capture(paymentIntentID: id, amountMinor: nil, idempotencyKey: key(step, "capture"))
+        let intent: PaymentIntent
+        do {
+            intent = try await services.payments.capture(paymentIntentID: id, amountMinor: nil, idempotencyKey: key(step, "capture"))
+        } catch let error where ctx.refundUndoRegistered != true && RetryPolicy.defaultClassification(error) != .permanent {
+            // The capture may have happened unseen: register the refund undo now (it checks
+            // that something was captured before refunding), then retry under the same key.
+            ctx.refundUndoRegistered = true
+            step.onUndo(.refund(paymentIntentID: id))
+            ctx.note("capture outcome unknown", "\(error)", at: step.now)
+            step.logger.warning("the capture's answer was lost; it may have happened: retrying under the same key", metadata: ["error": "\(error)"])
+            return .sleep(for: .seconds(1), then: .capture)
+        }
         ctx.captured = true
         ctx.paymentStatus = intent.status
-        step.onUndo(.refund(paymentIntentID: id))
+        if ctx.refundUndoRegistered != true {
+            ctx.refundUndoRegistered = true
+            step.onUndo(.refund(paymentIntentID: id))
+        }
         ctx.note("payment captured", nil, at: step.now)
         try step.enqueue(topic: OrderStatusEvent.topic, payload: OrderStatusEvent(
             orderID: ctx.order.orderID, event: "shipped", carrier: label.carrier, trackingNumber: label.trackingNumber, occurredAt: step.now))
@@ -407,10 +494,23 @@ public struct OrderWorkflow: Workflow {
             // Registered first, so it runs last: by then a captured payment was refunded.
             let intent = try await services.payments.retrieve(paymentIntentID: id)
             if Self.releasable.contains(intent.status) {
-                _ = try await services.payments.cancelAuthorization(paymentIntentID: id, reason: .abandoned, idempotencyKey: step.idempotencyKey)
+                _ = try await services.payments.cancelAuthorization(paymentIntentID: id, reason: nil, idempotencyKey: step.idempotencyKey)
             }
-            try step.enqueue(topic: OrderStatusEvent.topic, payload: OrderStatusEvent(
-                orderID: ctx.order.orderID, event: "cancelled", reason: "order cancelled; payment released or refunded", occurredAt: Date()))
+            try enqueueCancelled(ctx.order, step)
+        case .releaseOrderPayments(let orderID):
+            // The authorization's answer was lost: find what was held for the order by its
+            // metadata and release it. Stripe's search can lag a minute behind, so an empty
+            // answer is believed only after a few tries spread over minutes.
+            let found = try await services.payments.payments(forOrder: orderID)
+            if found.isEmpty, step.attempt < services.settings.paymentSearchTries {
+                throw WorkflowError.retryable("no payment found for order \(orderID) yet (Stripe's search can lag); looking again")
+            }
+            for intent in found where Self.releasable.contains(intent.status) {
+                _ = try await services.payments.cancelAuthorization(
+                    paymentIntentID: intent.id, reason: nil, idempotencyKey: "\(step.idempotencyKey)/\(intent.id)")
+                step.logger.notice("released a hold found by the order's metadata", metadata: ["payment_intent": "\(intent.id)"])
+            }
+            try enqueueCancelled(ctx.order, step)
         case .voidLabel(let carrierKey, let trackingNumber):
             guard let carrier = services.carriers[carrierKey] else { throw WorkflowError.retryable("carrier \(carrierKey) is not configured on this worker") }
             do {
@@ -421,9 +521,22 @@ public struct OrderWorkflow: Workflow {
             }
             step.logger.info("label voided", metadata: ["carrier": "\(carrierKey)", "tracking_number": "\(trackingNumber)"])
         case .refund(let id):
+            // Registered before a capture whose answer was lost too: refund only what was taken.
+            let intent = try await services.payments.retrieve(paymentIntentID: id)
+            guard intent.status == "succeeded", intent.amountReceivedMinor > 0 else {
+                step.logger.info("nothing captured, nothing to refund", metadata: ["payment_intent": "\(id)", "status": "\(intent.status)"])
+                return
+            }
             _ = try await services.payments.refund(paymentIntentID: id, amountMinor: nil, idempotencyKey: step.idempotencyKey)
             step.logger.info("payment refunded", metadata: ["payment_intent": "\(id)"])
         }
+    }
+
+    /// The shop's cancel notice from an undo, under the order's one notice key.
+    private func enqueueCancelled(_ order: OrderInput, _ step: UndoStep) throws {
+        try step.enqueue(topic: OrderStatusEvent.topic, payload: OrderStatusEvent(
+            orderID: order.orderID, event: "cancelled", reason: "order cancelled; payment released or refunded", occurredAt: Date()),
+            key: Self.cancelledNoticeKey(step.workflowID))
     }
 
     /// PaymentIntent statuses an authorization can still be cancelled from.
@@ -449,7 +562,11 @@ public enum OrderUndo: Codable, Sendable, Equatable {
     /// Cancel the authorization unless it was captured (the refund above it handles that).
     /// Also tells the shop the order was cancelled.
     case releaseAuthorization(paymentIntentID: String)
+    /// Release every hold found under `metadata[order_id]`: registered when an authorization's
+    /// answer was lost, so a hold nobody saw is still released.
+    case releaseOrderPayments(orderID: String)
     case voidLabel(carrier: String, trackingNumber: String)
+    /// Refund what was captured (nothing, when the capture never happened).
     case refund(paymentIntentID: String)
 }
 

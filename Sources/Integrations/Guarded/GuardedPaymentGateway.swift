@@ -38,4 +38,8 @@ public struct GuardedPaymentGateway: PaymentGateway {
     public func retrieve(paymentIntentID: String) async throws -> PaymentIntent {
         try await apiGuard.perform(api, outcome: APIHealth.outcome) { try await base.retrieve(paymentIntentID: paymentIntentID) }
     }
+
+    public func payments(forOrder orderID: String) async throws -> [PaymentIntent] {
+        try await apiGuard.perform(api, outcome: APIHealth.outcome) { try await base.payments(forOrder: orderID) }
+    }
 }

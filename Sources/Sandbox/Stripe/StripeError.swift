@@ -51,7 +51,10 @@ struct StripeError: Error, Sendable {
         if let param { fields["param"] = .string(param) }
         if let charge { fields["charge"] = .string(charge) }
         if let paymentMethod {
-            fields["payment_method"] = ["id": .string(paymentMethod), "object": "payment_method", "type": "card"]
+            fields["payment_method"] = [
+                "id": .string(paymentMethod), "object": "payment_method", "type": "card", "created": .int(0), "livemode": false,
+                "billing_details": ["address": .null, "email": .null, "name": .null, "phone": .null],
+            ]
         }
         if let paymentIntent { fields["payment_intent"] = paymentIntent }
         return .object(fields)
@@ -82,6 +85,13 @@ struct StripeError: Error, Sendable {
     static func noSuch(_ object: String, _ id: String, param: String) -> StripeError {
         StripeError(status: .notFound, type: "invalid_request_error", code: "resource_missing", message: "No such \(object): '\(id)'", param: param)
     }
+
+    /// Stripe's answer, since API version 2023-08-16, to confirming a PaymentIntent whose
+    /// automatic payment methods may redirect the customer, without a `return_url`.
+    static let returnURLRequired = StripeError(
+        status: .badRequest, type: "invalid_request_error",
+        message: "This PaymentIntent is configured to accept payment methods enabled in your Dashboard. Because some of these payment methods might redirect your customer off of your page, you must provide a `return_url`. If you don't want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.",
+        param: "return_url", isValidationFailure: true)
 
     static func unexpectedState(_ message: String, intent: JSONValue) -> StripeError {
         StripeError(status: .badRequest, type: "invalid_request_error", code: "payment_intent_unexpected_state", message: message, paymentIntent: intent)

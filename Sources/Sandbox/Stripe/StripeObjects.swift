@@ -28,6 +28,16 @@ struct StripePaymentIntent: Sendable {
     var description: String?
     var canceledAt: Int?
     var cancellationReason: String?
+    /// Set when the intent was created without `payment_method_types` on an API version of
+    /// 2023-08-16 or later: automatic payment methods, which may redirect the customer.
+    var automaticPaymentMethods: AutomaticPaymentMethods?
+    var returnURL: String?
+
+    /// `automatic_payment_methods`: on, and whether redirect-based methods are allowed.
+    struct AutomaticPaymentMethods: Sendable {
+        /// `always` (confirming then needs a `return_url`) or `never`.
+        var allowRedirects: String
+    }
 
     /// The order this payment belongs to, when the client said so in `metadata[order_id]`.
     var orderReference: String? { metadata["order_id"] ?? metadata["orderId"] ?? metadata["order"] }
@@ -39,7 +49,7 @@ struct StripePaymentIntent: Sendable {
             "amount": .int(amount),
             "amount_capturable": .int(amountCapturable),
             "amount_received": .int(amountReceived),
-            "automatic_payment_methods": .null,
+            "automatic_payment_methods": automaticPaymentMethods.map { ["allow_redirects": .string($0.allowRedirects), "enabled": true] } ?? .null,
             "canceled_at": .int(canceledAt),
             "cancellation_reason": .string(cancellationReason),
             "capture_method": .string(captureMethod),

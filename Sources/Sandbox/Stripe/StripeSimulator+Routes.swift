@@ -10,6 +10,11 @@ extension StripeSimulator {
                 try self.createPaymentIntent(params, info)
             }
         }
+        group.get("v1/payment_intents/search") { request, context in
+            try await self.serve(request, context, secretKeys, endpoint: "/v1/payment_intents/search") { params, _ in
+                try self.searchPaymentIntents(params)
+            }
+        }
         group.get("v1/payment_intents/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
             return try await self.serve(request, context, secretKeys, endpoint: "/v1/payment_intents/\(id)") { _, _ in

@@ -170,6 +170,9 @@ final class StripeSimulator: Sendable {
         let paymentMethod = params["payment_method"]
         if let paymentMethod { try Self.checkPaymentMethod(paymentMethod) }
         if confirm, paymentMethod == nil { throw StripeError.missingParam("payment_method") }
+        let offSession = try Self.offSession(params["off_session"], confirm: confirm)
+        let automatic = try Self.automaticPaymentMethods(params, apiVersion: request.apiVersion)
+        if confirm, automatic?.allowRedirects == "always", params["return_url"] == nil { throw StripeError.returnURLRequired }
 
         let id = StripeIDs.make("pi")
         var intent = StripePaymentIntent(
@@ -184,10 +187,12 @@ final class StripeSimulator: Sendable {
             metadata: Self.merged([:], params.hash("metadata")),
             description: params["description"]
         )
+        intent.automaticPaymentMethods = automatic
+        intent.returnURL = params["return_url"]
         return try state.withLock { state in
             appendEvent(&state, "payment_intent.created", intent.json, request)
             var failure: StripeError?
-            if confirm { failure = confirmLocked(&intent, &state, request) }
+            if confirm { failure = confirmLocked(&intent, &state, request, offSession: offSession) }
             state.intents[id] = intent
             if let failure { throw failure }
             return intent.json
@@ -201,9 +206,34 @@ final class StripeSimulator: Sendable {
         }
     }
 
+    /// `GET /v1/payment_intents/search`: the sandbox understands one clause of Stripe's search
+    /// language, `metadata['key']:'value'` (either quote), which is how an order finds the
+    /// authorizations made for it when it never read the answer. Newest first, one page.
+    func searchPaymentIntents(_ params: FormFields) throws -> JSONValue {
+        guard let query = params["query"] else { throw StripeError.missingParam("query") }
+        let limit = try params["limit"].map { try Self.integer($0, param: "limit") } ?? 10
+        guard (1...100).contains(limit) else { throw StripeError.invalid("limit", "This value must be less than or equal to 100 (it currently is '\(limit)').") }
+        let pattern = #"^\s*metadata\[(['"])(.+?)\1\]\s*:\s*(['"])(.*)\3\s*$"#
+        guard let match = query.firstMatch(of: try Regex(pattern)),
+              let key = match.output[2].substring, let value = match.output[4].substring else {
+            throw StripeError.invalid("query", "The sandbox searches only metadata['key']:'value' (got \(query)).")
+        }
+        let matching = state.withLock { state in
+            state.intents.values.filter { $0.metadata[String(key)] == String(value) }.sorted { $0.created > $1.created }
+        }
+        return [
+            "object": "search_result",
+            "data": .array(matching.prefix(limit).map(\.json)),
+            "has_more": .bool(matching.count > limit),
+            "next_page": .null,
+            "url": "/v1/payment_intents/search",
+        ]
+    }
+
     func confirmPaymentIntent(_ id: String, _ params: FormFields, _ request: RequestInfo) throws -> JSONValue {
         try Self.checkKnown(params, Self.confirmParameters)
         if let paymentMethod = params["payment_method"] { try Self.checkPaymentMethod(paymentMethod) }
+        let offSession = try Self.offSession(params["off_session"], confirm: true)
         return try state.withLock { state in
             guard var intent = state.intents[id] else { throw StripeError.noSuch("payment_intent", id, param: "intent") }
             let confirmable: [StripePaymentIntent.Status] = [.requiresPaymentMethod, .requiresConfirmation, .requiresAction]
@@ -220,7 +250,9 @@ final class StripeSimulator: Sendable {
                     intent: intent.json
                 )
             }
-            let failure = confirmLocked(&intent, &state, request)
+            if let returnURL = params["return_url"] { intent.returnURL = returnURL }
+            if intent.automaticPaymentMethods?.allowRedirects == "always", intent.returnURL == nil { throw StripeError.returnURLRequired }
+            let failure = confirmLocked(&intent, &state, request, offSession: offSession)
             state.intents[id] = intent
             if let failure { throw failure }
             return intent.json
@@ -434,9 +466,15 @@ final class StripeSimulator: Sendable {
 
     /// Runs a confirmation attempt on `intent`; returns the 402 error when the card is declined
     /// (the intent is updated either way).
-    private func confirmLocked(_ intent: inout StripePaymentIntent, _ state: inout State, _ request: RequestInfo) -> StripeError? {
+    /// `offSession`: the customer is not there to authenticate, so a card that needs it is
+    /// declined (`authentication_required`) instead of asking for action.
+    private func confirmLocked(_ intent: inout StripePaymentIntent, _ state: inout State, _ request: RequestInfo, offSession: Bool = false) -> StripeError? {
         let paymentMethod = intent.paymentMethod ?? ""
-        let card: TestCard = intent.status == .requiresAction ? .succeeds : (Self.testCards[paymentMethod] ?? .succeeds)
+        var card: TestCard = intent.status == .requiresAction ? .succeeds : (Self.testCards[paymentMethod] ?? .succeeds)
+        if offSession, case .needsAuthentication = card {
+            card = .declines(code: "authentication_required", declineCode: "authentication_required",
+                             message: "Your card was declined. This transaction requires authentication.")
+        }
         switch card {
         case .succeeds:
             authorizeLocked(&intent, &state, idempotencyKey: request.idempotencyKey, event: request)
@@ -530,6 +568,48 @@ final class StripeSimulator: Sendable {
         if state.events.count > 10_000 { state.events.removeFirst(state.events.count - 10_000) }
         webhooks.send(event)
     }
+
+    /// `off_session`: `true`/`false`, or `one_off`/`recurring` (both mean true); only with confirm.
+    private static func offSession(_ text: String?, confirm: Bool) throws -> Bool {
+        guard let text else { return false }
+        let value: Bool
+        switch text {
+        case "true", "one_off", "recurring": value = true
+        case "false": value = false
+        default: throw StripeError.invalid("off_session", "Invalid off_session: must be a boolean, one_off or recurring")
+        }
+        if value, !confirm { throw StripeError.invalid("off_session", "The parameter off_session can only be used when confirm=true.") }
+        return value
+    }
+
+    /// What a new intent's payment methods are. Listing `payment_method_types` turns automatic
+    /// payment methods off; without it they are on by default since API version 2023-08-16
+    /// (`automatic_payment_methods[enabled]=false` turns them off), and redirect-based methods
+    /// are allowed unless `automatic_payment_methods[allow_redirects]=never`.
+    private static func automaticPaymentMethods(_ params: FormFields, apiVersion: String?) throws -> StripePaymentIntent.AutomaticPaymentMethods? {
+        let listed = params.list("payment_method_types")
+        let automatic = params.hash("automatic_payment_methods")
+        for type in listed where type != "card" {
+            throw StripeError.invalid("payment_method_types", "The payment method type \"\(type)\" is invalid. The sandbox only accepts card.")
+        }
+        let enabled = try boolean(automatic["enabled"], param: "automatic_payment_methods[enabled]")
+        if !listed.isEmpty {
+            if enabled == true {
+                throw StripeError.invalid("automatic_payment_methods", "You may only specify one of these parameters: automatic_payment_methods, payment_method_types.")
+            }
+            return nil
+        }
+        guard enabled ?? ((apiVersion ?? StripeIDs.defaultAPIVersion) >= automaticPaymentMethodsSince) else { return nil }
+        let redirects = automatic["allow_redirects"] ?? "always"
+        guard ["always", "never"].contains(redirects) else {
+            throw StripeError.invalid("automatic_payment_methods[allow_redirects]", "Invalid allow_redirects: must be one of always or never")
+        }
+        return .init(allowRedirects: redirects)
+    }
+
+    /// The API version from which a PaymentIntent without `payment_method_types` has automatic
+    /// payment methods on.
+    static let automaticPaymentMethodsSince = "2023-08-16"
 
     private static func checkKnown(_ params: FormFields, _ allowed: Set<String>) throws {
         for pair in params.pairs {

@@ -51,6 +51,17 @@ struct FormFields: Sendable, Equatable {
         return result
     }
 
+    /// The items of one list parameter, in order: `payment_method_types[]=card` or
+    /// `payment_method_types[0]=card` both give `["card"]`.
+    func list(_ root: String) -> [String] {
+        let prefix = root + "["
+        return pairs.filter { pair in
+            guard pair.name.hasPrefix(prefix), pair.name.hasSuffix("]") else { return false }
+            let index = pair.name.dropFirst(prefix.count).dropLast()
+            return index.isEmpty || index.allSatisfy(\.isNumber)
+        }.map(\.value)
+    }
+
     /// A canonical form for comparing two requests' parameters regardless of pair order.
     var fingerprint: String {
         pairs.map { "\($0.name)=\($0.value)" }.sorted().joined(separator: "&")
