@@ -314,6 +314,13 @@ enum IntakeOpenAPI {
      "order_id": {
       "type": "string"
      },
+     "payment_intent_id": {
+      "description": "The Stripe PaymentIntent holding or paid with the order's money, once known",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
      "state": {
       "type": "string"
      },

@@ -69,6 +69,12 @@ public struct OrderIntegrations: Sendable {
         var integrations: OrderIntegrations
         if let sandbox = reader.string("SUNDIAL_SANDBOX_URL") {
             integrations = .sandbox(baseURL: sandbox, labelFolder: labelFolder)
+            if let stripe = reader.string("SUNDIAL_STRIPE_URL") {
+                // Stripe elsewhere, everything else in the sandbox: how `ops/stripe-standin` runs
+                // orders against a third-party Stripe stand-in.
+                integrations.stripe = ClientConfiguration(baseURL: stripe, credentials: StripeCredentials(
+                    secretKey: Secret(reader.string("SUNDIAL_STRIPE_SECRET_KEY") ?? "sk_test_sundial_sandbox")))
+            }
         } else if reader.string("SUNDIAL_STRIPE_SECRET_KEY") != nil {
             func required(_ name: String) throws -> String {
                 guard let value = reader.string(name), !value.isEmpty else {

@@ -19,6 +19,8 @@ public struct OrderView: Codable, Sendable, Equatable {
     /// Why the order needs an operator, when it does.
     public var attentionReason: String?
     public var invoiceID: String?
+    /// The Stripe PaymentIntent of the order's money, once known (support looks it up in Stripe).
+    public var paymentIntentID: String?
     public var total: String
     public var currency: String
     public var lastError: String?
@@ -29,7 +31,7 @@ public struct OrderView: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case orderID = "order_id", workflowID = "workflow_id", status, state, workflowStatus = "workflow_status"
         case carrier, trackingNumber = "tracking_number", trackingStatus = "tracking_status"
-        case attentionReason = "attention_reason", invoiceID = "invoice_id", total, currency
+        case attentionReason = "attention_reason", invoiceID = "invoice_id", paymentIntentID = "payment_intent_id", total, currency
         case lastError = "last_error", timeline, createdAt = "created_at", updatedAt = "updated_at"
     }
 
@@ -46,7 +48,7 @@ public struct OrderView: Codable, Sendable, Equatable {
             carrier: context.label?.carrier, trackingNumber: context.label?.trackingNumber,
             trackingStatus: context.label == nil ? nil : context.tracking.status,
             attentionReason: state == OrderState.needsAttention.rawValue ? context.attention : nil,
-            invoiceID: context.invoice?.id,
+            invoiceID: context.invoice?.id, paymentIntentID: context.paymentIntentID,
             total: ExactDecimal(context.order.total, fractionDigits: 2).description, currency: context.order.currency,
             lastError: lastError, timeline: context.timeline, createdAt: createdAt, updatedAt: updatedAt)
     }

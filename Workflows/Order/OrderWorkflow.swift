@@ -523,7 +523,8 @@ public struct OrderWorkflow: Workflow {
         case .refund(let id):
             // Registered before a capture whose answer was lost too: refund only what was taken.
             let intent = try await services.payments.retrieve(paymentIntentID: id)
-            guard intent.status == "succeeded", intent.amountReceivedMinor > 0 else {
+            // The status says it; `amount_received` is not in every answer (localstripe omits it).
+            guard intent.status == "succeeded" else {
                 step.logger.info("nothing captured, nothing to refund", metadata: ["payment_intent": "\(id)", "status": "\(intent.status)"])
                 return
             }
