@@ -143,6 +143,10 @@ public struct SandboxConfiguration: Sendable {
         /// Import jobs accepted per clock second before answering 429 with `Retry-After`
         /// (Klaviyo's burst limit: 10/s); `nil` is unlimited.
         public var jobsPerSecond: Int? = 10
+        /// How long an accepted import job stays `queued` before it is processed. Klaviyo
+        /// answers 202 and imports later; a client learns the outcome, and each profile that
+        /// failed, only by reading the job and its import errors.
+        public var processingDelay: Duration = .milliseconds(200)
         public init() {}
     }
 

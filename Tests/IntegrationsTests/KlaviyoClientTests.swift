@@ -9,6 +9,13 @@ import Testing
 struct KlaviyoClientTests {
     static let key = Secret("pk_sandbox_klaviyo_private_key")
 
+    /// Jobs processed as they are accepted, for the tests about what an import does.
+    static var immediate: SandboxConfiguration {
+        var configuration = SandboxConfiguration()
+        configuration.klaviyo.processingDelay = .zero
+        return configuration
+    }
+
     static func client(_ server: SandboxServer, _ http: HTTPClient, key: Secret = key, maxBatchSize: Int = 10_000) async throws -> KlaviyoClient {
         KlaviyoClient(httpClient: http, configuration: ClientConfiguration(baseURL: try await server.baseURL(for: .klaviyo),
                                                                            credentials: KlaviyoCredentials(apiKey: key), timeout: .seconds(5)),
@@ -17,7 +24,7 @@ struct KlaviyoClientTests {
 
     @Test("upserts a batch of profiles by email; sending the same batch again creates no second contact")
     func upsert() async throws {
-        try await withSandboxClient { server, http in
+        try await withSandboxClient(Self.immediate) { server, http in
             let client = try await Self.client(server, http)
             let profiles = [
                 MarketingProfile(email: "ada@example.com", externalID: "c-1", firstName: "Ada", lastName: "Lovelace", properties: ["last_order_id": "SO-1"]),
@@ -37,7 +44,7 @@ struct KlaviyoClientTests {
 
     @Test("a wrong key is a permanent error that never shows the key")
     func wrongKey() async throws {
-        try await withSandboxClient { server, http in
+        try await withSandboxClient(Self.immediate) { server, http in
             let secret = Secret("pk_wrong_key_that_must_not_leak")
             let client = try await Self.client(server, http, key: secret)
             let error = await thrownError { try await client.upsertProfiles([MarketingProfile(email: "a@example.com")]) }
@@ -52,7 +59,7 @@ struct KlaviyoClientTests {
 
     @Test("429 is retryable after Retry-After; 5xx and lost connections are retryable; an oversized batch is refused before sending")
     func classification() async throws {
-        try await withSandboxClient { server, http in
+        try await withSandboxClient(Self.immediate) { server, http in
             let client = try await Self.client(server, http, maxBatchSize: 2)
             server.faults.set(FaultSettings(rateLimitRate: 1, retryAfterSeconds: 9), for: .klaviyo)
             let throttled = try #require(await thrownError { try await client.upsertProfiles([MarketingProfile(email: "a@example.com")]) } as? KlaviyoError)
@@ -73,6 +80,38 @@ struct KlaviyoClientTests {
             #expect(tooMany.retryDisposition == .permanent)
             // The lost response's import did happen: a retry of the same batch finds the contact and updates it.
             #expect(server.marketingProfiles().map(\.email) == ["a@example.com"])
+        }
+    }
+
+    @Test("a job is queued, then complete; the profiles it refused are read page by page with their reasons")
+    func followsJobAndReadsFailures() async throws {
+        var configuration = SandboxConfiguration()
+        configuration.klaviyo.processingDelay = .milliseconds(300)
+        try await withSandboxClient(configuration) { server, http in
+            let client = try await Self.client(server, http)
+            let receipt = try await client.upsertProfiles([
+                MarketingProfile(email: "ada@example.com"), MarketingProfile(email: "not-an-address"),
+                MarketingProfile(email: "bob@example.com"), MarketingProfile(email: "also@broken"),
+            ])
+            #expect(receipt.status == "queued")
+            #expect(try await client.importJob(id: receipt.jobID).isFinished == false)
+            #expect(server.marketingProfiles().isEmpty, "nothing is imported before the job runs")
+            var job = try await client.importJob(id: receipt.jobID)
+            for _ in 0..<200 where !job.isFinished {
+                try await Task.sleep(for: .milliseconds(50))
+                job = try await client.importJob(id: receipt.jobID)
+            }
+            #expect(job.status == "complete")
+            #expect(job.completedCount == 2)
+            #expect(job.failedCount == 2)
+            let failures = try await client.importFailures(jobID: receipt.jobID, limit: 1)
+            #expect(failures.count == 1)
+            let all = try await client.importFailures(jobID: receipt.jobID, limit: 100)
+            #expect(all.map(\.email) == ["not-an-address", "also@broken"])
+            #expect(all.allSatisfy { $0.code == "invalid" && $0.pointer?.hasSuffix("/attributes/email") == true })
+            #expect(server.marketingProfiles().map(\.email) == ["ada@example.com", "bob@example.com"])
+            let missing = await thrownError { try await client.importJob(id: "job_does_not_exist") }
+            #expect((missing as? KlaviyoError)?.status == 404)
         }
     }
 }

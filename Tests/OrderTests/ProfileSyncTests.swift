@@ -24,6 +24,8 @@ struct ProfileSyncTests {
                 #expect(first.profilesSent == 2)
                 #expect(first.skippedWithoutEmail == 1)
                 #expect(first.batches == 1)
+                #expect(first.profilesImported == 2)
+                #expect(first.profilesFailed == 0)
                 var contacts = h.sandbox.marketingProfiles()
                 #expect(contacts.map(\.email) == ["ada@example.com", "bob@example.com"])
                 #expect(contacts.map(\.imports) == [1, 1])
@@ -86,6 +88,27 @@ struct ProfileSyncTests {
                     ["ann@example.com", "ben@example.com"], ["cat@example.com", "dan@example.com"],
                     ["cat@example.com", "dan@example.com"], ["eve@example.com"],
                 ])
+            }
+        }
+    }
+
+    @Test("a profile the platform refuses is reported with its reason; the run follows each job to its end")
+    func refusedProfilesAreReported() async throws {
+        try await SyncHarness.with { h in
+            try await h.db.withWorker { _ in
+                try await h.completeOrder("SO-R1", customer: "Ada", email: "ada@example.com")
+                try await h.completeOrder("SO-R2", customer: "Local", email: "root@localhost")   // an address the shop took, Klaviyo refuses
+                let report = try await h.run(ProfileSync.self, key: "refused")
+                #expect(report.profilesSent == 2)
+                #expect(report.profilesImported == 1)
+                #expect(report.profilesFailed == 1)
+                #expect(report.failures.map(\.email) == ["root@localhost"])
+                #expect(report.failures.first?.code == "invalid")
+                #expect(report.unfinishedJobs.isEmpty)
+                #expect(h.sandbox.marketingProfiles().map(\.email) == ["ada@example.com"])
+                let job = try #require(h.sandbox.profileImportJobs().first)
+                #expect(job.status == "complete")
+                #expect(job.failedCount == 1)
             }
         }
     }

@@ -238,4 +238,10 @@ struct CrashingEmailMarketing: EmailMarketing {
         if plan.next() { throw InjectedCrash() }
         return receipt
     }
+
+    func importJob(id: String) async throws -> ProfileImportJob { try await base.importJob(id: id) }
+
+    func importFailures(jobID: String, limit: Int) async throws -> [ProfileImportFailure] {
+        try await base.importFailures(jobID: jobID, limit: limit)
+    }
 }

@@ -4,6 +4,13 @@ import Testing
 
 @Suite("Klaviyo bulk profile import simulator")
 struct KlaviyoSimulatorTests {
+    /// Jobs processed as they are accepted: these tests are about what an import does, not when.
+    static var immediate: SandboxConfiguration {
+        var configuration = SandboxConfiguration()
+        configuration.klaviyo.processingDelay = .zero
+        return configuration
+    }
+
     static let key = "pk_sandbox_klaviyo_private_key"
     static let headers = ["Authorization": "Klaviyo-API-Key \(key)", "revision": "2025-01-15"]
 
@@ -13,7 +20,7 @@ struct KlaviyoSimulatorTests {
 
     @Test("a missing, malformed or wrong key is 401 and a missing revision 400, with JSON:API errors; nothing is imported")
     func authentication() async throws {
-        try await withSandbox { sandbox, client in
+        try await withSandbox(Self.immediate) { sandbox, client in
             let body = Self.job([["email": "a@example.com"]])
             let missing = try await client.json("/klaviyo/api/profile-bulk-import-jobs", body, headers: ["revision": "2025-01-15"])
             #expect(missing.status == 401)
@@ -34,7 +41,7 @@ struct KlaviyoSimulatorTests {
 
     @Test("an import upserts by email: 202 with a complete job, a second import updates the same contact")
     func upsertByEmail() async throws {
-        try await withSandbox { sandbox, client in
+        try await withSandbox(Self.immediate) { sandbox, client in
             let first = try await client.json("/klaviyo/api/profile-bulk-import-jobs", Self.job([
                 ["email": "Ada@Example.com", "first_name": "Ada", "external_id": "c-1", "properties": ["last_order_id": "SO-1"]],
                 ["email": "bob@example.com", "first_name": "Bob"],
@@ -72,7 +79,7 @@ struct KlaviyoSimulatorTests {
 
     @Test("more profiles than the job limit, a profile without email, or a body over the size limit are refused whole")
     func limits() async throws {
-        var configuration = SandboxConfiguration()
+        var configuration = Self.immediate
         configuration.klaviyo.maxProfilesPerJob = 3
         configuration.klaviyo.maxPayloadBytes = 2000
         try await withSandbox(configuration) { sandbox, client in
@@ -95,7 +102,7 @@ struct KlaviyoSimulatorTests {
 
     @Test("over the burst limit within one second the platform answers 429 with Retry-After and imports nothing")
     func burstLimit() async throws {
-        var configuration = SandboxConfiguration()
+        var configuration = Self.immediate
         configuration.klaviyo.jobsPerSecond = 2
         let frozen = Date(timeIntervalSince1970: 1_800_000_000)
         configuration.clock = SandboxClock { frozen }
@@ -116,7 +123,7 @@ struct KlaviyoSimulatorTests {
 
     @Test("injected faults: 429 with Retry-After and the platform's error body, then service again")
     func injectedRateLimit() async throws {
-        try await withSandbox { sandbox, client in
+        try await withSandbox(Self.immediate) { sandbox, client in
             sandbox.faults.set(FaultSettings(rateLimitRate: 1, retryAfterSeconds: 7), for: .klaviyo)
             let throttled = try await client.json("/klaviyo/api/profile-bulk-import-jobs", Self.job([["email": "a@example.com"]]), headers: Self.headers)
             #expect(throttled.status == 429)

@@ -7,7 +7,7 @@ import Sundial
 /// checkpointed batches.
 ///
 /// ```
-/// begin ──▶ send ⟲ (one batch per step) ──▶ advance ──▶ completed
+/// begin ──▶ send ──▶ confirmImport ⟲ (until the job finished) ──▶ send … ──▶ advance ──▶ completed
 ///   ⟲ while an earlier run holds the cursor
 /// ```
 ///
@@ -18,17 +18,24 @@ import Sundial
 ///   import; the checkpoint moves past those orders. The platform upserts by email, so a batch
 ///   repeated after a crash (sent, not yet checkpointed) updates the same contacts: nothing is
 ///   skipped and no contact is created twice.
+/// - **confirmImport** follows the batch's import job: the platform only accepts a job and runs
+///   it later, so what was imported, and each profile it refused with the reason, is known only
+///   once the job finished. Reads back off from `importPollInterval` to a minute; a job still
+///   unfinished after `importWaitLimit` is reported as such and the run goes on.
 /// - **advance** moves the cursor to the last order handed over and frees it.
 public struct ProfileSync: Workflow {
     public static let name = "profile-sync"
     public static let version = 1
     public static let initialState = State.begin
-    /// `begin` sleeps and repeats while an earlier run holds the cursor; `send` repeats per batch.
-    public static let stateGraph: [State: [State]] = [.begin: [.begin, .send], .send: [.send, .advance]]
+    /// `begin` sleeps and repeats while an earlier run holds the cursor; `send` hands one batch
+    /// over and `confirmImport` follows its job, per batch.
+    public static let stateGraph: [State: [State]] = [
+        .begin: [.begin, .send], .send: [.confirmImport, .advance], .confirmImport: [.confirmImport, .send],
+    ]
     public static let cursorName = "profile-sync"
 
-    /// The run's steps, in order (`send` repeats once per batch).
-    public enum State: String, WorkflowState { case begin, send, advance }
+    /// The run's steps, in order (`send` and `confirmImport` repeat once per batch).
+    public enum State: String, WorkflowState { case begin, send, confirmImport, advance }
     public typealias Input = SyncRunInput
     public typealias Context = ProfileSyncContext
     public typealias Output = ProfileSyncReport
@@ -53,11 +60,16 @@ public struct ProfileSync: Workflow {
             return .next(.send)
         case .send:
             return try await sendBatch(&ctx, step)
+        case .confirmImport:
+            return try await confirmImport(&ctx, step)
         case .advance:
             let report = self.report(ctx)
             _ = try await services.cursors.advance(Self.cursorName, run: step.workflowID, from: ctx.cursorFrom,
                                                    to: report.cursorTo ?? EventPosition.start.text)
-            step.logger.info("profile sync done", metadata: ["run": "\(report.run)", "batches": "\(report.batches)", "profiles": "\(report.profilesSent)"])
+            step.logger.info("profile sync done", metadata: [
+                "run": "\(report.run)", "batches": "\(report.batches)", "profiles": "\(report.profilesSent)",
+                "imported": "\(report.profilesImported)", "failed": "\(report.profilesFailed)", "unfinished_jobs": "\(report.unfinishedJobs.count)",
+            ])
             return .complete(report)
         }
     }
@@ -76,19 +88,56 @@ public struct ProfileSync: Workflow {
             orders.append((outcome, completion.occurredAt))
         }
         let (profiles, withoutEmail) = CustomerProfiles.profiles(from: orders)
-        if !profiles.isEmpty {
-            let receipt = try await services.marketing.upsertProfiles(profiles)
-            ctx.jobIDs.append(receipt.jobID)
-            ctx.batches += 1
-            ctx.profilesSent += profiles.count
-        }
         ctx.skippedWithoutEmail += withoutEmail
         ctx.position = last.position
+        guard !profiles.isEmpty else { return .next(.send) }
+        let receipt = try await services.marketing.upsertProfiles(profiles)
+        ctx.jobIDs.append(receipt.jobID)
+        ctx.batches += 1
+        ctx.profilesSent += profiles.count
+        ctx.pendingJob = PendingImportJob(jobID: receipt.jobID, since: step.now, polls: 0)
+        return .next(.confirmImport)
+    }
+
+    /// Reads the pending import job; once it finished, counts what it imported and reads the
+    /// profiles it refused.
+    private func confirmImport(_ ctx: inout Context, _ step: Step<Self>) async throws -> Next {
+        guard var pending = ctx.pendingJob else { return .next(.send) }
+        let job = try await services.marketing.importJob(id: pending.jobID)
+        guard job.isFinished else {
+            if step.now.timeIntervalSince(pending.since) >= services.settings.importWaitLimit.seconds {
+                ctx.unfinishedJobs = (ctx.unfinishedJobs ?? []) + [pending.jobID]
+                ctx.pendingJob = nil
+                step.logger.warning("import job still unfinished; reporting it and going on",
+                                    metadata: ["job_id": "\(pending.jobID)", "status": "\(job.status)"])
+                return .next(.send)
+            }
+            pending.polls += 1
+            ctx.pendingJob = pending
+            let pause = min(services.settings.importPollInterval * (1 << min(pending.polls - 1, 6)), .seconds(60))
+            return .sleep(for: pause, then: .confirmImport)
+        }
+        let failed = job.status == "cancelled" ? max(job.totalCount - job.completedCount, job.failedCount) : job.failedCount
+        ctx.profilesImported = (ctx.profilesImported ?? 0) + job.completedCount
+        ctx.profilesFailed = (ctx.profilesFailed ?? 0) + failed
+        let room = services.settings.reportedFailuresLimit - (ctx.importFailures?.count ?? 0)
+        if job.failedCount > 0, room > 0 {
+            let failures = try await services.marketing.importFailures(jobID: job.jobID, limit: room)
+            ctx.importFailures = (ctx.importFailures ?? []) + failures
+        }
+        if failed > 0 {
+            step.logger.warning("the platform refused profiles of an import job", metadata: [
+                "job_id": "\(job.jobID)", "failed": "\(failed)", "imported": "\(job.completedCount)", "status": "\(job.status)",
+            ])
+        }
+        ctx.pendingJob = nil
         return .next(.send)
     }
 
     private func report(_ ctx: Context) -> ProfileSyncReport {
         ProfileSyncReport(run: ctx.runNumber ?? 0, cursorFrom: ctx.cursorFrom, cursorTo: ctx.position?.text ?? ctx.cursorFrom,
-                          batches: ctx.batches, profilesSent: ctx.profilesSent, skippedWithoutEmail: ctx.skippedWithoutEmail, jobIDs: ctx.jobIDs)
+                          batches: ctx.batches, profilesSent: ctx.profilesSent, skippedWithoutEmail: ctx.skippedWithoutEmail, jobIDs: ctx.jobIDs,
+                          profilesImported: ctx.profilesImported ?? 0, profilesFailed: ctx.profilesFailed ?? 0,
+                          failures: ctx.importFailures ?? [], unfinishedJobs: ctx.unfinishedJobs ?? [])
     }
 }

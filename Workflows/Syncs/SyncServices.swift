@@ -48,4 +48,6 @@ struct UnavailableSyncService: WorkflowEventFeed, SyncCursors, WarehouseFiles, E
     func advance(_ name: String, run: UUID, from: String?, to: String) async throws -> Int { throw refuse() }
     func write(_ contents: [UInt8], to path: String) async throws -> StoredFile { throw refuse() }
     func upsertProfiles(_ profiles: [MarketingProfile]) async throws -> ProfileImportReceipt { throw refuse() }
+    func importJob(id: String) async throws -> ProfileImportJob { throw refuse() }
+    func importFailures(jobID: String, limit: Int) async throws -> [ProfileImportFailure] { throw refuse() }
 }

@@ -8,6 +8,12 @@ public struct SyncSettings: Sendable {
     public var profileBatchSize = 500
     /// Pause before asking again for a cursor another run holds.
     public var cursorWait: Duration = .seconds(60)
+    /// First pause before reading an import job again; it doubles up to a minute.
+    public var importPollInterval: Duration = .seconds(1)
+    /// How long a run follows one import job before it reports the job as unfinished and goes on.
+    public var importWaitLimit: Duration = .seconds(6 * 3600)
+    /// Most failed profiles a run's report lists (the counts are always complete).
+    public var reportedFailuresLimit = 100
 
     public init(exportChunkSize: Int = 1000, profileBatchSize: Int = 500, cursorWait: Duration = .seconds(60)) {
         self.exportChunkSize = exportChunkSize

@@ -4,15 +4,18 @@ import Logging
 import NIOHTTP1
 import Sundial
 
-/// The ``EmailMarketing`` platform over Klaviyo's Bulk Import Profiles API
-/// (`POST /api/profile-bulk-import-jobs`, JSON:API, `revision` pinned). Klaviyo upserts by email,
-/// so a batch sent twice changes nothing the second time; it has no idempotency key. A job holds
-/// at most 10,000 profiles and 5 MB. 429 and 5xx are retryable (with `Retry-After`), other 4xx
-/// permanent. The key goes only into the `Authorization` header, never into a log or an error.
+/// The ``EmailMarketing`` platform over Klaviyo's Bulk Import Profiles API (JSON:API, `revision`
+/// pinned to the revision of the document the contract tests use): `POST
+/// /api/profile-bulk-import-jobs` hands a batch over (202: the job is queued and runs later),
+/// `GET /api/profile-bulk-import-jobs/{job_id}` follows it, and `GET …/{id}/import-errors` lists
+/// the profiles it could not import. Klaviyo upserts by email, so a batch sent twice changes
+/// nothing the second time; it has no idempotency key. A job holds at most 10,000 profiles and
+/// 5 MB. 429 and 5xx are retryable (with `Retry-After`), other 4xx permanent. The key goes only
+/// into the `Authorization` header, never into a log or an error.
 public struct KlaviyoClient: EmailMarketing {
     public let configuration: ClientConfiguration<KlaviyoCredentials>
     /// The API revision sent in the `revision` header.
-    public var revision = "2025-01-15"
+    public var revision = "2026-07-15"
     public let maxBatchSize: Int
     private let exchange: HTTPExchange
     private let logger: Logger
@@ -32,12 +35,58 @@ public struct KlaviyoClient: EmailMarketing {
                                message: "a batch holds 1 to \(maxBatchSize) profiles, not \(profiles.count)", retryDisposition: .permanent)
         }
         let body = try JSONEncoder().encode(ImportJobBody(profiles: profiles))
+        let response = try await send(.POST, "/api/profile-bulk-import-jobs", body: Array(body), operation: operation)
+        guard let job = try? JSONDecoder().decode(JobBody.self, from: Data(response.body)) else {
+            // Accepted (2xx) but unreadable: the job may exist. Sending the batch again is safe
+            // (an upsert by email), so this is retryable, never "nothing happened".
+            throw KlaviyoError(operation: operation, status: response.status, code: nil,
+                               message: "unreadable answer; the import may have been accepted", retryDisposition: .retryable(after: nil))
+        }
+        logger.info("klaviyo profile import accepted", metadata: ["job_id": "\(job.data.id)", "profiles": "\(profiles.count)"])
+        return ProfileImportReceipt(jobID: job.data.id, status: job.data.attributes.status, totalCount: job.data.attributes.totalCount ?? profiles.count)
+    }
+
+    public func importJob(id: String) async throws -> ProfileImportJob {
+        let operation = "GET /api/profile-bulk-import-jobs/{job_id}"
+        let response = try await send(.GET, "/api/profile-bulk-import-jobs/\(FormEncoding.escape(id))", body: nil, operation: operation)
+        guard let job = try? JSONDecoder().decode(JobBody.self, from: Data(response.body)) else {
+            throw KlaviyoError(operation: operation, status: response.status, code: nil, message: "unreadable import job", retryDisposition: .retryable(after: nil))
+        }
+        let attributes = job.data.attributes
+        return ProfileImportJob(jobID: job.data.id, status: attributes.status, totalCount: attributes.totalCount ?? 0,
+                                completedCount: attributes.completedCount ?? 0, failedCount: attributes.failedCount ?? 0)
+    }
+
+    /// Follows `links.next` page by page (100 a page) until `limit` failures or the last page.
+    public func importFailures(jobID: String, limit: Int) async throws -> [ProfileImportFailure] {
+        let operation = "GET /api/profile-bulk-import-jobs/{id}/import-errors"
+        var failures: [ProfileImportFailure] = []
+        var path: String? = "/api/profile-bulk-import-jobs/\(FormEncoding.escape(jobID))/import-errors?page%5Bsize%5D=\(min(max(limit, 1), 100))"
+        while let next = path, failures.count < limit {
+            let response = try await send(.GET, next, body: nil, operation: operation)
+            guard let page = try? JSONDecoder().decode(ImportErrorsBody.self, from: Data(response.body)) else {
+                throw KlaviyoError(operation: operation, status: response.status, code: nil, message: "unreadable import errors", retryDisposition: .retryable(after: nil))
+            }
+            failures += page.data.map { item in
+                ProfileImportFailure(email: item.attributes.originalPayload?.attributes?.email, code: item.attributes.code,
+                                     detail: item.attributes.detail, pointer: item.attributes.source?.pointer)
+            }
+            path = page.links?.next.flatMap(Self.pathAndQuery)
+        }
+        return Array(failures.prefix(limit))
+    }
+
+    /// One call with the key, the revision and the JSON:API media type; a non-2xx answer or no
+    /// answer becomes a ``KlaviyoError``.
+    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?, operation: String) async throws -> HTTPExchange.Response {
+        var headers = [
+            ("Authorization", "Klaviyo-API-Key \(configuration.credentials.apiKey.value)"),
+            ("revision", revision), ("Accept", "application/vnd.api+json"),
+        ]
+        if body != nil { headers.append(("Content-Type", "application/vnd.api+json")) }
         let response: HTTPExchange.Response
         do {
-            response = try await exchange.send(method: .POST, url: configuration.baseURL + "/api/profile-bulk-import-jobs", headers: [
-                ("Authorization", "Klaviyo-API-Key \(configuration.credentials.apiKey.value)"),
-                ("revision", revision), ("Accept", "application/vnd.api+json"), ("Content-Type", "application/vnd.api+json"),
-            ], body: Array(body))
+            response = try await exchange.send(method: method, url: configuration.baseURL + path, headers: headers, body: body)
         } catch {
             throw KlaviyoError(operation: operation, status: nil, code: nil, message: error.message, retryDisposition: .retryable(after: nil))
         }
@@ -49,12 +98,17 @@ public struct KlaviyoClient: EmailMarketing {
             throw KlaviyoError(operation: operation, status: response.status, code: first?.code, message: message,
                                retryDisposition: KlaviyoError.disposition(status: response.status, retryAfter: RetryAfter.parse(response.header("Retry-After"))))
         }
-        guard let job = try? JSONDecoder().decode(JobBody.self, from: Data(response.body)) else {
-            throw KlaviyoError(operation: operation, status: response.status, code: nil, message: "response is not a profile-bulk-import-job",
-                               retryDisposition: .permanent)
-        }
-        logger.info("klaviyo profile import accepted", metadata: ["job_id": "\(job.data.id)", "profiles": "\(profiles.count)"])
-        return ProfileImportReceipt(jobID: job.data.id, status: job.data.attributes.status, totalCount: job.data.attributes.totalCount ?? profiles.count)
+        return response
+    }
+
+    /// Klaviyo's `links.next` is an absolute URL: keep its path and query, so the page is
+    /// fetched from the configured base URL (the same host, or the sandbox in tests).
+    static func pathAndQuery(_ link: String) -> String? {
+        guard let components = URLComponents(string: link) else { return nil }
+        let path = components.percentEncodedPath.hasPrefix("/api/") ? components.percentEncodedPath
+            : components.percentEncodedPath.range(of: "/api/").map { String(components.percentEncodedPath[$0.lowerBound...]) }
+        guard let path else { return nil }
+        return path + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
     }
 }
 
@@ -96,12 +150,39 @@ extension KlaviyoClient {
             struct Attributes: Decodable {
                 var status: String
                 var totalCount: Int?
-                enum CodingKeys: String, CodingKey { case status, totalCount = "total_count" }
+                var completedCount: Int?
+                var failedCount: Int?
+                enum CodingKeys: String, CodingKey {
+                    case status, totalCount = "total_count", completedCount = "completed_count", failedCount = "failed_count"
+                }
             }
             var id: String
             var attributes: Attributes
         }
         var data: Job
+    }
+
+    /// `{"data": [{"type": "import-error", "attributes": {code, title, detail, source: {pointer},
+    /// original_payload}}], "links": {"next"}}`.
+    struct ImportErrorsBody: Decodable {
+        struct Item: Decodable {
+            struct Attributes: Decodable {
+                struct Source: Decodable { var pointer: String? }
+                struct Payload: Decodable {
+                    struct Fields: Decodable { var email: String? }
+                    var attributes: Fields?
+                }
+                var code: String
+                var detail: String
+                var source: Source?
+                var originalPayload: Payload?
+                enum CodingKeys: String, CodingKey { case code, detail, source, originalPayload = "original_payload" }
+            }
+            var attributes: Attributes
+        }
+        struct Links: Decodable { var next: String? }
+        var data: [Item]
+        var links: Links?
     }
 
     struct ErrorsBody: Decodable {

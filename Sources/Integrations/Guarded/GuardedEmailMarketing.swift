@@ -18,4 +18,12 @@ public struct GuardedEmailMarketing: EmailMarketing {
     public func upsertProfiles(_ profiles: [MarketingProfile]) async throws -> ProfileImportReceipt {
         try await apiGuard.perform(api, outcome: APIHealth.outcome) { try await base.upsertProfiles(profiles) }
     }
+
+    public func importJob(id: String) async throws -> ProfileImportJob {
+        try await apiGuard.perform(api, outcome: APIHealth.outcome) { try await base.importJob(id: id) }
+    }
+
+    public func importFailures(jobID: String, limit: Int) async throws -> [ProfileImportFailure] {
+        try await apiGuard.perform(api, outcome: APIHealth.outcome) { try await base.importFailures(jobID: jobID, limit: limit) }
+    }
 }

@@ -11,7 +11,7 @@ enum KlaviyoError {
             "title": .string(title), "detail": .string(detail),
         ]
         if let pointer { error["source"] = ["pointer": .string(pointer)] }
-        return .json(["errors": .array([.object(error)])], status: status, headers: headers)
+        return .jsonAPI(["errors": .array([.object(error)])], status: status, headers: headers)
     }
 
     static func notAuthenticated() -> Response {

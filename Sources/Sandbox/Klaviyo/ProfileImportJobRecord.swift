@@ -2,7 +2,7 @@
 /// can see the batches a sync sent (sizes, order) beside the contacts they produced.
 public struct ProfileImportJobRecord: Sendable, Codable, Equatable {
     public var id: String
-    /// `complete`: the simulator imports synchronously (Klaviyo queues and processes later).
+    /// `queued` until processed (``SandboxConfiguration/Klaviyo/processingDelay``), then `complete`.
     public var status: String
     public var totalCount: Int
     public var completedCount: Int
@@ -10,4 +10,16 @@ public struct ProfileImportJobRecord: Sendable, Codable, Equatable {
     /// Emails of the profiles in the job, in request order.
     public var emails: [String]
     public var createdAt: String
+    public var completedAt: String?
+}
+
+/// One profile a job could not import, as `GET …/{id}/import-errors` lists it.
+struct ProfileImportErrorRecord: Sendable, Equatable {
+    var id: String
+    var code: String
+    var title: String
+    var detail: String
+    /// JSON pointer into the job's request (`/data/attributes/profiles/data/3/attributes/email`).
+    var pointer: String
+    var originalPayload: JSONValue
 }

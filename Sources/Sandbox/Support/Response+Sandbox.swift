@@ -8,6 +8,11 @@ extension Response {
         bytes(value.serialized(), contentType: "application/json", status: status, headers: extra)
     }
 
+    /// A JSON:API document (`application/vnd.api+json`), as Klaviyo answers.
+    static func jsonAPI(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers extra: [String: String] = [:]) -> Response {
+        bytes(value.serialized(), contentType: "application/vnd.api+json", status: status, headers: extra)
+    }
+
     static func bytes(
         _ bytes: [UInt8],
         contentType: String,
