@@ -163,6 +163,10 @@ public final class SandboxServer: Service, Sendable {
         tokens.expireAll()
     }
 
+    /// How many times the QuickBooks token endpoint exchanged a refresh token for new tokens,
+    /// so a test can prove a fleet refreshed once instead of once per worker.
+    public var quickBooksTokenRefreshes: Int { quickBooks.refreshCount }
+
     /// Moves a parcel (any carrier) to `status`; false when the tracking number is unknown. With
     /// tracking webhooks on, the move is sent as an event (except to `labelCreated`), and a parcel
     /// moved to a status that is not final moves on from there by itself.

@@ -40,6 +40,16 @@ final class OAuthTokenStore: Sendable {
         grants.withLock { $0[token] = grant }
     }
 
+    /// Shortens `token`'s life to at most `grace` seconds from now (never lengthens it): a
+    /// refresh token that was exchanged for a newer one.
+    func retire(_ token: String, grace: Int) {
+        let deadline = clock.now.addingTimeInterval(TimeInterval(max(grace, 0)))
+        grants.withLock { grants in
+            guard let grant = grants[token], grant.expiresAt > deadline else { return }
+            grants[token] = Grant(api: grant.api, kind: grant.kind, clientID: grant.clientID, expiresAt: deadline, attributes: grant.attributes)
+        }
+    }
+
     func check(_ token: String?, api: SandboxAPI, kind: String = "access") -> Check {
         guard let token else { return .missing }
         let now = clock.now
