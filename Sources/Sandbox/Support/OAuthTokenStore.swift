@@ -21,6 +21,8 @@ final class OAuthTokenStore: Sendable {
     }
 
     private let grants = Mutex<[String: Grant]>([:])
+    /// Tokens issued so far by "api/kind".
+    private let issued = Mutex<[String: Int]>([:])
     private let clock: SandboxClock
 
     init(clock: SandboxClock) {
@@ -31,7 +33,13 @@ final class OAuthTokenStore: Sendable {
     func issue(_ api: SandboxAPI, kind: String = "access", clientID: String, lifetime: Int, attributes: [String: String] = [:], length: Int = 40) -> String {
         let token = RandomIDs.alphanumeric(length)
         install(token, api: api, kind: kind, clientID: clientID, lifetime: lifetime, attributes: attributes)
+        issued.withLock { $0["\(api.rawValue)/\(kind)", default: 0] += 1 }
         return token
+    }
+
+    /// How many tokens of `kind` were issued for `api` so far.
+    func issuedCount(_ api: SandboxAPI, kind: String) -> Int {
+        issued.withLock { $0["\(api.rawValue)/\(kind)"] ?? 0 }
     }
 
     /// Registers a known token (configured QuickBooks tokens).
