@@ -129,17 +129,23 @@ public struct OrderIntegrations: Sendable {
     }
 
     /// The clients, each behind `apiGuard` under its API name (`stripe`, `fedex`, `ups`, `usps`,
-    /// `quickbooks`). With `secrets` (the engine's store, opened with ``secretsKey``) QuickBooks'
-    /// tokens are the fleet's; without it this process keeps its own, which breaks as soon as
-    /// another process or a restart uses the company (QuickBooks rotates the refresh token).
+    /// `quickbooks`). With `secrets` (the engine's store, opened with ``secretsKey``) the vendors'
+    /// tokens are the fleet's: QuickBooks' rotating ones, and the carriers' access tokens (and
+    /// USPS's payment token), fetched once per lifetime for the fleet instead of per process.
+    /// Without it each process keeps its own, which breaks QuickBooks as soon as another process
+    /// or a restart uses the company (it rotates the refresh token).
     public func orderServices(httpClient: HTTPClient, apiGuard: any APIGuard, secrets: EncryptedSecrets?, logger: Logger) -> OrderServices {
+        let sharedTokens = secrets.map { EncryptedTokenStore(secrets: $0) }
+        var (fedex, ups, usps, quickBooks) = (fedex, ups, usps, quickBooks)
+        fedex.sharedTokens = sharedTokens
+        ups.sharedTokens = sharedTokens
+        usps.sharedTokens = sharedTokens
+        quickBooks.sharedTokens = sharedTokens
         let carriers: [String: any Carrier] = [
             "fedex": GuardedCarrier(FedExClient(httpClient: httpClient, configuration: fedex), api: "fedex", guard: apiGuard),
             "ups": GuardedCarrier(UPSClient(httpClient: httpClient, configuration: ups), api: "ups", guard: apiGuard),
             "usps": GuardedCarrier(USPSClient(httpClient: httpClient, configuration: usps), api: "usps", guard: apiGuard),
         ]
-        var quickBooks = quickBooks
-        quickBooks.sharedTokens = secrets.map { EncryptedTokenStore(secrets: $0) }
         let accounting = QuickBooksClient(httpClient: httpClient, configuration: quickBooks)
         return OrderServices(
             payments: GuardedPaymentGateway(StripeClient(httpClient: httpClient, configuration: stripe), guard: apiGuard),
