@@ -20,6 +20,8 @@ actor QuickBooksTokenSession {
     private let margin: Duration
     /// False until the stored tokens were read: until then the configured ones may be stale.
     private var upToDate: Bool
+    /// Whether this process offered the configured tokens to the store (once is enough).
+    private var seeded = false
     private var inFlight: Task<VendorTokens, any Error>?
 
     /// The store and the name the company's tokens have there.
@@ -53,18 +55,22 @@ actor QuickBooksTokenSession {
     /// One renewal for every caller of this process that needs it at the same time.
     private func renewal(refusing refused: Secret?, refresh: @escaping Refresh) async throws -> VendorTokens {
         if let inFlight { return try await inFlight.value }
-        let task = Task { [current, configured, shared, margin] in
-            try await Self.renew(current: current, configured: configured, shared: shared, refused: refused, margin: margin, refresh: refresh)
+        let task = Task { [current, configured, shared, seeded, margin] in
+            try await Self.renew(current: current, configured: configured, shared: shared, seed: !seeded, refused: refused, margin: margin,
+                                 refresh: refresh)
         }
         inFlight = task
         defer { if inFlight == task { inFlight = nil } }
-        return try await task.value
+        let renewed = try await task.value
+        seeded = true
+        return renewed
     }
 
     static let operation = "POST token (refresh_token grant)"
 
     private static func renew(
-        current: VendorTokens, configured: VendorTokens, shared: SharedTokens?, refused: Secret?, margin: Duration, refresh: Refresh
+        current: VendorTokens, configured: VendorTokens, shared: SharedTokens?, seed: Bool, refused: Secret?, margin: Duration,
+        refresh: Refresh
     ) async throws -> VendorTokens {
         guard let shared else {
             do {
@@ -74,7 +80,7 @@ actor QuickBooksTokenSession {
             }
         }
         do {
-            try await shared.store.seed(configured, named: shared.name)
+            if seed { try await shared.store.seed(configured, named: shared.name) }
             // Another worker may have renewed since this one last looked: no refresh needed then.
             if let stored = try await shared.store.tokens(named: shared.name),
                stored.usableAccessToken(at: Date(), margin: margin, refused: refused) != nil {
