@@ -9,6 +9,10 @@ public struct ClientConfiguration<Credentials: Sendable>: Sendable, CustomString
     public var credentials: Credentials
     /// Upper bound of one HTTP exchange (connect, send, receive).
     public var timeout: Duration
+    /// The fleet's store of vendor tokens; nil keeps tokens in this process only. QuickBooks
+    /// needs it as soon as more than one process (or a restart) uses the same company, since
+    /// every refresh rotates its refresh token.
+    public var sharedTokens: (any SharedTokenStore)?
 
     public init(baseURL: String, credentials: Credentials, timeout: Duration = .seconds(30)) {
         var url = baseURL

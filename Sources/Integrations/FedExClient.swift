@@ -31,7 +31,7 @@ public struct FedExClient: Carrier {
     ) {
         self.configuration = configuration
         self.exchange = HTTPExchange(client: httpClient, timeout: configuration.timeout)
-        self.tokens = OAuthTokenCache(margin: tokenRefreshMargin)
+        self.tokens = OAuthTokenCache(margin: tokenRefreshMargin, shared: configuration.sharedTokens, name: "fedex:\(configuration.credentials.clientID):access")
         self.logger = logger
     }
 

@@ -13,6 +13,10 @@ import Sundial
 /// `Authorization: Bearer`, `Accept: application/json` and `minorversion=75`. When a call answers
 /// 401 (or the access token's lifetime has passed) the client refreshes with the refresh-token
 /// grant, reports the rotated refresh token through `onRefreshTokenRotated`, and retries once.
+/// QuickBooks rotates the refresh token on every refresh, so every process that uses the company
+/// (and every restart) must share the tokens: give the configuration a
+/// ``ClientConfiguration/sharedTokens`` store, where the tokens are kept as
+/// `quickbooks:<client id>:<realm id>` and the configured ones only seed the first run.
 public struct QuickBooksClient: AccountingSystem {
     public let configuration: ClientConfiguration<QuickBooksCredentials>
     public var minorVersion = 75
@@ -21,8 +25,8 @@ public struct QuickBooksClient: AccountingSystem {
     private let onRefreshTokenRotated: @Sendable (Secret) async -> Void
     private let logger: Logger
 
-    /// - Parameter onRefreshTokenRotated: called with every new refresh token; store it, since
-    ///   QuickBooks may invalidate the previous one.
+    /// - Parameter onRefreshTokenRotated: called with every new refresh token (already in the
+    ///   shared store, when there is one).
     public init(
         httpClient: HTTPClient,
         configuration: ClientConfiguration<QuickBooksCredentials>,
@@ -32,9 +36,12 @@ public struct QuickBooksClient: AccountingSystem {
     ) {
         self.configuration = configuration
         self.exchange = HTTPExchange(client: httpClient, timeout: configuration.timeout)
+        let credentials = configuration.credentials
         self.session = QuickBooksTokenSession(
-            accessToken: configuration.credentials.accessToken,
-            refreshToken: configuration.credentials.refreshToken,
+            configured: VendorTokens(accessToken: credentials.accessToken, accessTokenExpiresAt: nil, refreshToken: credentials.refreshToken),
+            shared: configuration.sharedTokens.map {
+                QuickBooksTokenSession.SharedTokens(store: $0, name: "quickbooks:\(credentials.clientID):\(credentials.realmID)")
+            },
             margin: tokenRefreshMargin
         )
         self.onRefreshTokenRotated = onRefreshTokenRotated
@@ -88,12 +95,11 @@ public struct QuickBooksClient: AccountingSystem {
         let path = "/v3/company/\(FormEncoding.escape(configuration.credentials.realmID))/\(resource)"
         let operation = "\(method.rawValue) \(path)"
         let url = configuration.baseURL + path + "?" + FormEncoding.encode([("minorversion", String(minorVersion))] + query)
-        let refresh: @Sendable (Secret) async throws -> (Secret, Secret, Int) = { [self] token in try await self.refresh(token) }
+        let refresh: QuickBooksTokenSession.Refresh = { [self] token in try await self.refresh(token) }
         let first = try await session.token(refresh: refresh)
         var response = try await send(method, url, token: first, body: body, operation: operation)
         if response.status == 401 {
-            await session.invalidate(first)
-            let second = try await session.token(refresh: refresh)
+            let second = try await session.token(refusing: first, refresh: refresh)
             response = try await send(method, url, token: second, body: body, operation: operation)
         }
         let json = JSONDocument(bytes: response.body)
@@ -127,8 +133,8 @@ public struct QuickBooksClient: AccountingSystem {
     }
 
     /// The refresh-token grant: Basic client auth, form body.
-    private func refresh(_ refreshToken: Secret) async throws -> (Secret, Secret, Int) {
-        let operation = "POST token (refresh_token grant)"
+    private func refresh(_ refreshToken: Secret) async throws -> VendorTokens {
+        let operation = QuickBooksTokenSession.operation
         let credentials = configuration.credentials
         let basic = Data("\(credentials.clientID):\(credentials.clientSecret.value)".utf8).base64EncodedString()
         let form = FormEncoding.encode([("grant_type", "refresh_token"), ("refresh_token", refreshToken.value)])
@@ -152,7 +158,8 @@ public struct QuickBooksClient: AccountingSystem {
         let rotated = Secret(newRefresh)
         await onRefreshTokenRotated(rotated)
         logger.info("quickbooks access token refreshed")
-        return (Secret(access), rotated, json["expires_in"].int ?? 3600)
+        let expiresAt = Date().addingTimeInterval(TimeInterval(json["expires_in"].int ?? 3600))
+        return VendorTokens(accessToken: Secret(access), accessTokenExpiresAt: expiresAt, refreshToken: rotated)
     }
 
     private func redact(_ text: String, _ extra: Secret? = nil) -> String {

@@ -4,8 +4,9 @@ public struct QuickBooksCredentials: Sendable {
     public var realmID: String
     public var clientID: String
     public var clientSecret: Secret
-    /// The latest refresh token. QuickBooks rotates it; ``QuickBooksClient`` reports each new one
-    /// through its `onRefreshTokenRotated` callback so the caller can store it.
+    /// The refresh token from the consent. QuickBooks rotates it on every refresh; with a shared
+    /// token store this value only seeds the store's first run (and replaces a stored token that
+    /// QuickBooks refuses, which is how a new consent is installed).
     public var refreshToken: Secret
     public var accessToken: Secret?
     /// Full URL of the token endpoint (production:

@@ -37,8 +37,8 @@ public struct USPSClient: Carrier {
     ) {
         self.configuration = configuration
         self.exchange = HTTPExchange(client: httpClient, timeout: configuration.timeout)
-        self.tokens = OAuthTokenCache(margin: tokenRefreshMargin)
-        self.paymentTokens = OAuthTokenCache(margin: tokenRefreshMargin)
+        self.tokens = OAuthTokenCache(margin: tokenRefreshMargin, shared: configuration.sharedTokens, name: "usps:\(configuration.credentials.clientID):access")
+        self.paymentTokens = OAuthTokenCache(margin: tokenRefreshMargin, shared: configuration.sharedTokens, name: "usps:\(configuration.credentials.clientID):payment:\(configuration.credentials.crid):\(configuration.credentials.accountNumber)")
         self.logger = logger
     }
 

@@ -90,6 +90,12 @@ public struct SandboxConfiguration: Sendable {
         public var refreshToken = "qbo-sandbox-refresh-token"
         public var accessTokenLifetimeSeconds = 3600
         public var refreshTokenLifetimeSeconds = 100 * 24 * 3600
+        /// How long a refresh token still works after it was exchanged for a new one. Intuit
+        /// rotates the refresh token and the previous one stops working (its token endpoint then
+        /// answers 400 `invalid_grant`); a short overlap lets a call that crossed the rotation
+        /// still succeed. 60 s is this sandbox's choice, not a figure Intuit documents; 0 retires
+        /// the old token at once, the strictest setting for tests.
+        public var rotatedRefreshTokenGraceSeconds = 60
         /// Customers that exist from the start: `Id` → `DisplayName`.
         public var customers: [String: String] = ["1": "SunStyle Online Customer"]
         /// Items that exist from the start: `Id` → `Name`.

@@ -163,6 +163,16 @@ public final class SandboxServer: Service, Sendable {
         tokens.expireAll()
     }
 
+    /// How many times the QuickBooks token endpoint exchanged a refresh token for new tokens,
+    /// so a test can prove a fleet refreshed once instead of once per worker.
+    public var quickBooksTokenRefreshes: Int { quickBooks.refreshCount }
+
+    /// How many tokens of `kind` (`access`, `refresh`, USPS `payment`) the simulated `api` issued
+    /// so far, so a test can prove a fleet fetched a token once instead of once per worker.
+    public func tokensIssued(_ api: SandboxAPI, kind: String = "access") -> Int {
+        tokens.issuedCount(api, kind: kind)
+    }
+
     /// Moves a parcel (any carrier) to `status`; false when the tracking number is unknown. With
     /// tracking webhooks on, the move is sent as an event (except to `labelCreated`), and a parcel
     /// moved to a status that is not final moves on from there by itself.

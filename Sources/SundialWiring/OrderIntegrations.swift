@@ -13,6 +13,10 @@ import Workflows
 /// directly by tests, and turned into ``OrderServices`` with every client behind the fleet's
 /// API guard.
 public struct OrderIntegrations: Sendable {
+    /// The key of the fleet's encrypted secrets, where QuickBooks' rotating tokens are kept
+    /// (`SUNDIAL_SECRETS_KEY`; the sandbox's built-in key against a sandbox). A worker passes it
+    /// to the engine and hands ``orderServices(httpClient:apiGuard:secrets:logger:)`` the store.
+    public var secretsKey: SecretsKey?
     public var stripe: ClientConfiguration<StripeCredentials>
     public var fedex: ClientConfiguration<CarrierCredentials>
     public var ups: ClientConfiguration<CarrierCredentials>
@@ -22,11 +26,16 @@ public struct OrderIntegrations: Sendable {
     public var routing: CarrierRouting
     public var settings: OrderSettings
 
+    /// Base64 of the 32 bytes `sundial-sandbox-not-a-secret-key`: seals the sandbox's tokens when
+    /// `SUNDIAL_SECRETS_KEY` is not set, so a sandbox fleet shares them without setup. Only ever
+    /// used with `SUNDIAL_SANDBOX_URL`, whose tokens are not secrets.
+    static let sandboxSecretsKeyText = "c3VuZGlhbC1zYW5kYm94LW5vdC1hLXNlY3JldC1rZXk="
+
     public init(
         stripe: ClientConfiguration<StripeCredentials>, fedex: ClientConfiguration<CarrierCredentials>,
         ups: ClientConfiguration<CarrierCredentials>, usps: ClientConfiguration<USPSCredentials>,
         quickBooks: ClientConfiguration<QuickBooksCredentials>, labelFolder: URL,
-        routing: CarrierRouting = .standard, settings: OrderSettings = OrderSettings()
+        routing: CarrierRouting = .standard, settings: OrderSettings = OrderSettings(), secretsKey: SecretsKey? = nil
     ) {
         self.stripe = stripe
         self.fedex = fedex
@@ -36,6 +45,7 @@ public struct OrderIntegrations: Sendable {
         self.labelFolder = labelFolder
         self.routing = routing
         self.settings = settings
+        self.secretsKey = secretsKey
     }
 
     /// Every API pointed at a `sundial sandbox` at `baseURL` (`http://127.0.0.1:8089`), with the
@@ -58,12 +68,14 @@ public struct OrderIntegrations: Sendable {
                 realmID: qbo.realmID, clientID: qbo.clientID, clientSecret: Secret(qbo.clientSecret),
                 refreshToken: Secret(qbo.refreshToken), accessToken: Secret(qbo.accessToken),
                 tokenURL: base + SandboxAPI.quickbooks.pathPrefix + "/oauth2/v1/tokens/bearer"), timeout: timeout),
-            labelFolder: labelFolder)
+            labelFolder: labelFolder, secretsKey: try? SecretsKey(base64: sandboxSecretsKeyText))
     }
 
     /// From the environment: `SUNDIAL_SANDBOX_URL` points every API at a sandbox; otherwise each
-    /// API's `SUNDIAL_<API>_…` variables are required (see the README). Nil when neither is set:
-    /// the worker then runs no order workflows' outside calls (they fail with a clear error).
+    /// API's `SUNDIAL_<API>_…` variables are required (see the README), and `SUNDIAL_SECRETS_KEY`
+    /// with them, since QuickBooks' rotating tokens are kept encrypted in the database. Nil when
+    /// neither is set: the worker then runs no order workflows' outside calls (they fail with a
+    /// clear error).
     public static func fromEnvironment(_ reader: EnvironmentReader = EnvironmentReader()) throws -> OrderIntegrations? {
         let labelFolder = URL(fileURLWithPath: reader.string("SUNDIAL_LABEL_DIR") ?? ".data/labels", isDirectory: true)
         var integrations: OrderIntegrations
@@ -75,6 +87,7 @@ public struct OrderIntegrations: Sendable {
                 integrations.stripe = ClientConfiguration(baseURL: stripe, credentials: StripeCredentials(
                     secretKey: Secret(reader.string("SUNDIAL_STRIPE_SECRET_KEY") ?? "sk_test_sundial_sandbox")))
             }
+            if let key = try SecretsKey.fromEnvironment(reader) { integrations.secretsKey = key }
         } else if reader.string("SUNDIAL_STRIPE_SECRET_KEY") != nil {
             func required(_ name: String) throws -> String {
                 guard let value = reader.string(name), !value.isEmpty else {
@@ -102,7 +115,8 @@ public struct OrderIntegrations: Sendable {
                         clientSecret: Secret(try required("SUNDIAL_QUICKBOOKS_CLIENT_SECRET")),
                         refreshToken: Secret(try required("SUNDIAL_QUICKBOOKS_REFRESH_TOKEN")),
                         tokenURL: reader.string("SUNDIAL_QUICKBOOKS_TOKEN_URL") ?? "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer")),
-                labelFolder: labelFolder)
+                labelFolder: labelFolder,
+                secretsKey: try SecretsKey.required(reader, because: "to keep QuickBooks' rotating refresh token encrypted in the database for every worker"))
         } else {
             return nil
         }
@@ -126,16 +140,24 @@ public struct OrderIntegrations: Sendable {
     }
 
     /// The clients, each behind `apiGuard` under its API name (`stripe`, `fedex`, `ups`, `usps`,
-    /// `quickbooks`).
-    public func orderServices(httpClient: HTTPClient, apiGuard: any APIGuard, logger: Logger) -> OrderServices {
+    /// `quickbooks`). With `secrets` (the engine's store, opened with ``secretsKey``) the vendors'
+    /// tokens are the fleet's: QuickBooks' rotating ones, and the carriers' access tokens (and
+    /// USPS's payment token), fetched once per lifetime for the fleet instead of per process.
+    /// Without it each process keeps its own, which breaks QuickBooks as soon as another process
+    /// or a restart uses the company (it rotates the refresh token).
+    public func orderServices(httpClient: HTTPClient, apiGuard: any APIGuard, secrets: EncryptedSecrets?, logger: Logger) -> OrderServices {
+        let sharedTokens = secrets.map { EncryptedTokenStore(secrets: $0) }
+        var (fedex, ups, usps, quickBooks) = (fedex, ups, usps, quickBooks)
+        fedex.sharedTokens = sharedTokens
+        ups.sharedTokens = sharedTokens
+        usps.sharedTokens = sharedTokens
+        quickBooks.sharedTokens = sharedTokens
         let carriers: [String: any Carrier] = [
             "fedex": GuardedCarrier(FedExClient(httpClient: httpClient, configuration: fedex), api: "fedex", guard: apiGuard),
             "ups": GuardedCarrier(UPSClient(httpClient: httpClient, configuration: ups), api: "ups", guard: apiGuard),
             "usps": GuardedCarrier(USPSClient(httpClient: httpClient, configuration: usps), api: "usps", guard: apiGuard),
         ]
-        let accounting = QuickBooksClient(httpClient: httpClient, configuration: quickBooks, onRefreshTokenRotated: { _ in
-            logger.notice("QuickBooks rotated the refresh token; store the new one in SUNDIAL_QUICKBOOKS_REFRESH_TOKEN before the next restart")
-        })
+        let accounting = QuickBooksClient(httpClient: httpClient, configuration: quickBooks)
         return OrderServices(
             payments: GuardedPaymentGateway(StripeClient(httpClient: httpClient, configuration: stripe), guard: apiGuard),
             carriers: carriers, routing: routing,

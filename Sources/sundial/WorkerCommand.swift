@@ -88,8 +88,9 @@ struct WorkerCommand: AsyncParsableCommand {
             try await WorkerHost.run(
                 environment: environment, worker: workerConfiguration, logger: logger, retention: retention,
                 outboxTransport: transport, schedules: schedules, apiLimits: apiLimits, extraServices: extraServices,
+                secretsKey: integrations?.secretsKey,
                 makeWorkflows: { engine in
-                    let services = integrations?.orderServices(httpClient: http, apiGuard: engine.apiGuard, logger: logger)
+                    let services = integrations?.orderServices(httpClient: http, apiGuard: engine.apiGuard, secrets: engine.secrets, logger: logger)
                     let batchServices = batch.batchServices(records: engine.records, accounting: services?.accounting, logger: logger)
                     let syncServices = syncs.syncServices(feed: engine.eventFeed, cursors: engine.syncCursors, httpClient: http,
                                                           apiGuard: engine.apiGuard, logger: logger)

@@ -85,8 +85,10 @@ struct KlaviyoClientTests {
 
     @Test("a job is queued, then complete; the profiles it refused are read page by page with their reasons")
     func followsJobAndReadsFailures() async throws {
+        let clock = MovableClock()
         var configuration = SandboxConfiguration()
-        configuration.klaviyo.processingDelay = .milliseconds(300)
+        configuration.clock = clock.clock
+        configuration.klaviyo.processingDelay = .seconds(60)
         try await withSandboxClient(configuration) { server, http in
             let client = try await Self.client(server, http)
             let receipt = try await client.upsertProfiles([
@@ -96,11 +98,8 @@ struct KlaviyoClientTests {
             #expect(receipt.status == "queued")
             #expect(try await client.importJob(id: receipt.jobID).isFinished == false)
             #expect(server.marketingProfiles().isEmpty, "nothing is imported before the job runs")
-            var job = try await client.importJob(id: receipt.jobID)
-            for _ in 0..<200 where !job.isFinished {
-                try await Task.sleep(for: .milliseconds(50))
-                job = try await client.importJob(id: receipt.jobID)
-            }
+            clock.advance(seconds: 61)
+            let job = try await client.importJob(id: receipt.jobID)
             #expect(job.status == "complete")
             #expect(job.completedCount == 2)
             #expect(job.failedCount == 2)

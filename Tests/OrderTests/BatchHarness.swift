@@ -94,7 +94,7 @@ struct BatchHarness: Sendable {
                     var logger = Logger(label: "test.batch")
                     logger.logLevel = .critical
                     let apiGuard = PostgresAPIGuard(store: store, holder: "test", logger: logger)
-                    let order = integrations.orderServices(httpClient: http, apiGuard: apiGuard, logger: logger)
+                    let order = integrations.orderServices(httpClient: http, apiGuard: apiGuard, secrets: integrations.secrets(store), logger: logger)
                     let services = batch.batchServices(records: PostgresWorkflowRecords(store: store), accounting: order.accounting, logger: logger)
                     return WorkflowRegistry(SunStyleWorkflows.all(order: order, batch: services) + [CompletedOrderProbe()])
                 }) { db in

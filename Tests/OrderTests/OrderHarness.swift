@@ -75,7 +75,8 @@ struct OrderHarness: Sendable {
                 var logger = Logger(label: "test.guard")
                 logger.logLevel = .critical
                 let apiGuard = PostgresAPIGuard(store: store, holder: "test", logger: logger)
-                return WorkflowRegistry(SunStyleWorkflows.all(order: wiring.orderServices(httpClient: http, apiGuard: apiGuard, logger: logger)))
+                return WorkflowRegistry(SunStyleWorkflows.all(order: wiring.orderServices(httpClient: http, apiGuard: apiGuard,
+                                                                                          secrets: wiring.secrets(store), logger: logger)))
             }) { db in
                 try await db.store.syncAPILimits(Self.limits)
                 return try await body(OrderHarness(db: db, sandbox: server, integrations: wiring,
@@ -172,4 +173,12 @@ func sampleOrder(_ id: String = "SO-\(UUID().uuidString.prefix(8))", card: Strin
                                          city: "New York", state: "NY", postalCode: "10001"),
         serviceLevel: level, paymentMethod: card,
         shippingAmount: ExactDecimal(text: "5.00")!, taxAmount: ExactDecimal(text: "4.28")!)
+}
+
+extension OrderIntegrations {
+    /// The engine's encrypted secrets on `store` under this configuration's key, as a worker
+    /// gets them from ``WorkerServices``.
+    func secrets(_ store: WorkflowStore) -> EncryptedSecrets? {
+        secretsKey.map { EncryptedSecrets(store: store, key: $0) }
+    }
 }

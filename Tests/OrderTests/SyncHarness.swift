@@ -59,7 +59,7 @@ struct SyncHarness: Sendable {
                     syncs.warehouse = wrappers.warehouse(syncs.warehouse)
                     syncs.cursors = wrappers.cursors(syncs.cursors)
                     syncs.marketing = wrappers.marketing(syncs.marketing)
-                    return WorkflowRegistry(SunStyleWorkflows.all(order: order.orderServices(httpClient: http, apiGuard: apiGuard, logger: logger))
+                    return WorkflowRegistry(SunStyleWorkflows.all(order: order.orderServices(httpClient: http, apiGuard: apiGuard, secrets: order.secrets(store), logger: logger))
                                             + SunStyleWorkflows.syncs(syncs))
                 }) { db in
                     try await db.store.syncAPILimits(OrderHarness.limits)

@@ -24,6 +24,10 @@ final class QuickBooksSimulator: Sendable {
     private let ledger: EffectLedger
     private let clock: SandboxClock
     private let state: Mutex<State>
+    private let refreshes = Atomic<Int>(0)
+
+    /// Refresh-token grants answered with new tokens so far.
+    var refreshCount: Int { refreshes.load(ordering: .relaxed) }
 
     init(configuration: SandboxConfiguration.QuickBooks, tokens: OAuthTokenStore, ledger: EffectLedger, clock: SandboxClock) {
         self.configuration = configuration
@@ -188,9 +192,12 @@ final class QuickBooksSimulator: Sendable {
         }
         switch form["grant_type"] {
         case "refresh_token":
-            guard case .valid = tokens.check(form["refresh_token"], api: .quickbooks, kind: "refresh") else {
+            guard let presented = form["refresh_token"], case .valid = tokens.check(presented, api: .quickbooks, kind: "refresh") else {
                 return .json(["error": "invalid_grant"], status: .badRequest)
             }
+            // As at Intuit: the token just used stops working once its short overlap has passed.
+            tokens.retire(presented, grace: configuration.rotatedRefreshTokenGraceSeconds)
+            refreshes.add(1, ordering: .relaxed)
         case "authorization_code":
             guard let code = form["code"], !code.isEmpty else { return .json(["error": "invalid_grant"], status: .badRequest) }
         default:

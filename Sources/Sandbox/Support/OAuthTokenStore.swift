@@ -21,6 +21,8 @@ final class OAuthTokenStore: Sendable {
     }
 
     private let grants = Mutex<[String: Grant]>([:])
+    /// Tokens issued so far by "api/kind".
+    private let issued = Mutex<[String: Int]>([:])
     private let clock: SandboxClock
 
     init(clock: SandboxClock) {
@@ -31,13 +33,29 @@ final class OAuthTokenStore: Sendable {
     func issue(_ api: SandboxAPI, kind: String = "access", clientID: String, lifetime: Int, attributes: [String: String] = [:], length: Int = 40) -> String {
         let token = RandomIDs.alphanumeric(length)
         install(token, api: api, kind: kind, clientID: clientID, lifetime: lifetime, attributes: attributes)
+        issued.withLock { $0["\(api.rawValue)/\(kind)", default: 0] += 1 }
         return token
+    }
+
+    /// How many tokens of `kind` were issued for `api` so far.
+    func issuedCount(_ api: SandboxAPI, kind: String) -> Int {
+        issued.withLock { $0["\(api.rawValue)/\(kind)"] ?? 0 }
     }
 
     /// Registers a known token (configured QuickBooks tokens).
     func install(_ token: String, api: SandboxAPI, kind: String, clientID: String, lifetime: Int, attributes: [String: String] = [:]) {
         let grant = Grant(api: api, kind: kind, clientID: clientID, expiresAt: clock.now.addingTimeInterval(TimeInterval(lifetime)), attributes: attributes)
         grants.withLock { $0[token] = grant }
+    }
+
+    /// Shortens `token`'s life to at most `grace` seconds from now (never lengthens it): a
+    /// refresh token that was exchanged for a newer one.
+    func retire(_ token: String, grace: Int) {
+        let deadline = clock.now.addingTimeInterval(TimeInterval(max(grace, 0)))
+        grants.withLock { grants in
+            guard let grant = grants[token], grant.expiresAt > deadline else { return }
+            grants[token] = Grant(api: grant.api, kind: grant.kind, clientID: grant.clientID, expiresAt: deadline, attributes: grant.attributes)
+        }
     }
 
     func check(_ token: String?, api: SandboxAPI, kind: String = "access") -> Check {

@@ -39,8 +39,8 @@ public enum WorkerHost {
     }
 
     /// Runs a worker whose workflows receive the engine's ``WorkerServices``: the fleet's API
-    /// guard, read access to workflow records (for batch jobs), and the history feed and cursors
-    /// of the scheduled syncs.
+    /// guard, read access to workflow records (for batch jobs), the history feed and cursors of
+    /// the scheduled syncs, and (with `secretsKey`) the fleet's encrypted secrets.
     public static func run(
         environment: EngineEnvironment, worker configuration: WorkerConfiguration, logger: Logger,
         counters: StoreCounters = StoreCounters(),
@@ -49,6 +49,7 @@ public enum WorkerHost {
         schedules: [ScheduleDeclaration] = [],
         apiLimits: [APILimit],
         extraServices: [any Service] = [],
+        secretsKey: SecretsKey? = nil,
         makeWorkflows: (WorkerServices) throws -> WorkflowRegistry
     ) async throws {
         let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
@@ -57,7 +58,8 @@ public enum WorkerHost {
         let apiGuard = PostgresAPIGuard(store: store, holder: configuration.workerID, permitLease: configuration.leaseDuration, logger: logger)
         let registry = try makeWorkflows(WorkerServices(
             apiGuard: apiGuard, records: PostgresWorkflowRecords(store: store),
-            eventFeed: PostgresWorkflowEventFeed(store: store), syncCursors: PostgresSyncCursors(store: store)))
+            eventFeed: PostgresWorkflowEventFeed(store: store), syncCursors: PostgresSyncCursors(store: store),
+            secrets: secretsKey.map { EncryptedSecrets(store: store, key: $0) }))
         let worker = Worker(store: store, registry: registry, configuration: configuration, logger: logger)
         let retention = RetentionService(store: store, configuration: retentionConfiguration, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [

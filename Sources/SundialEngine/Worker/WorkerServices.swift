@@ -9,11 +9,16 @@ public struct WorkerServices: Sendable {
     public var records: any WorkflowRecords
     public var eventFeed: any WorkflowEventFeed
     public var syncCursors: any SyncCursors
+    /// The fleet's encrypted secrets, for the clients a worker builds (vendor tokens that rotate),
+    /// not for workflows; nil when the worker was started without a ``SecretsKey``.
+    public var secrets: EncryptedSecrets?
 
-    public init(apiGuard: any APIGuard, records: any WorkflowRecords, eventFeed: any WorkflowEventFeed, syncCursors: any SyncCursors) {
+    public init(apiGuard: any APIGuard, records: any WorkflowRecords, eventFeed: any WorkflowEventFeed, syncCursors: any SyncCursors,
+                secrets: EncryptedSecrets? = nil) {
         self.apiGuard = apiGuard
         self.records = records
         self.eventFeed = eventFeed
         self.syncCursors = syncCursors
+        self.secrets = secrets
     }
 }
