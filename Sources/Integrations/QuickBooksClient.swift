@@ -72,7 +72,10 @@ public struct QuickBooksClient: AccountingSystem {
         if let note = invoice.privateNote { body["PrivateNote"] = .string(note) }
         let json = try await call(.POST, "invoice", query: [("requestid", requestID)], body: JSONBody.object(body).bytes)
         guard let created = Self.invoice(json["Invoice"]) else {
-            throw QuickBooksError(operation: "POST invoice", status: 200, faultType: nil, codes: [], message: "response has no Invoice", retryDisposition: .permanent)
+            // A 2xx without a readable Invoice: the invoice may exist. Retried under the same
+            // requestid, QuickBooks answers with it; never "nothing happened".
+            throw QuickBooksError(operation: "POST invoice", status: 200, faultType: nil, codes: [],
+                                  message: "unreadable answer (no Invoice); the invoice may exist", retryDisposition: .retryable(after: nil))
         }
         logger.info("quickbooks invoice created", metadata: ["invoice_id": "\(created.id)", "doc_number": "\(created.docNumber ?? "")", "request_id": "\(requestID)"])
         return created

@@ -1,10 +1,5 @@
-import AsyncHTTPClient
 import Foundation
-import HTTPTypes
-import Hummingbird
 import Integrations
-import Logging
-import ServiceLifecycle
 import Sundial
 import Testing
 
@@ -88,35 +83,10 @@ struct StripeStandInTests {
 
     /// A server on loopback that answers every request with `status` and `body`.
     func withStandIn(status: Int, body: String, _ test: (StripeClient) async throws -> Void) async throws {
-        let router = Router()
-        router.on("**", method: .post) { _, _ in Self.answer(status, body) }
-        router.on("**", method: .get) { _, _ in Self.answer(status, body) }
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let quiet = Logger(label: "stand-in", factory: { _ in SwiftLogNoOpLogHandler() })
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0); portSink.finish() }, logger: quiet)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: quiet))
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            let stripe = StripeClient(httpClient: http, configuration: ClientConfiguration(
-                baseURL: "http://127.0.0.1:\(port)", credentials: StripeCredentials(secretKey: Secret("sk_test_standin")), timeout: .seconds(5)))
-            do {
-                try await test(stripe)
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await http.shutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await http.shutdown()
+        try await StandInServer.with(answer: { _ in (status, body) }) { baseURL, http in
+            try await test(StripeClient(httpClient: http, configuration: ClientConfiguration(
+                baseURL: baseURL, credentials: StripeCredentials(secretKey: Secret("sk_test_standin")), timeout: .seconds(5))))
         }
     }
 
-    static func answer(_ status: Int, _ body: String) -> Response {
-        Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
-    }
 }
