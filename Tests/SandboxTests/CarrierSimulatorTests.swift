@@ -12,31 +12,6 @@ private func fedexToken(_ client: SandboxClient) async throws -> [String: String
     return ["Authorization": "Bearer \(try #require(string(token.json, "access_token")))", "X-locale": "en_US"]
 }
 
-private func fedexShipment(reference: String, packages: Int = 1) -> [String: Any] {
-    let address: [String: Any] = ["streetLines": ["1 Main St"], "city": "Memphis", "stateOrProvinceCode": "TN", "postalCode": "38116", "countryCode": "US"]
-    return [
-        "accountNumber": ["value": "740561073"],
-        "labelResponseOptions": "LABEL",
-        "requestedShipment": [
-            "shipper": ["address": address, "contact": ["personName": "SunStyle", "phoneNumber": "9015551234"]],
-            "recipients": [["address": address, "contact": ["personName": "Customer", "phoneNumber": "9015550000"]]],
-            "pickupType": "DROPOFF_AT_FEDEX_LOCATION",
-            "serviceType": "FEDEX_GROUND",
-            "packagingType": "YOUR_PACKAGING",
-            "shippingChargesPayment": ["paymentType": "SENDER"],
-            "labelSpecification": ["imageType": "PDF", "labelStockType": "PAPER_4X6"],
-            "totalWeight": 2.5,
-            "requestedPackageLineItems": Array(
-                repeating: [
-                    "weight": ["units": "LB", "value": 2.5],
-                    "customerReferences": [["customerReferenceType": "CUSTOMER_REFERENCE", "value": reference]],
-                ] as [String: Any],
-                count: packages
-            ),
-        ] as [String: Any],
-    ]
-}
-
 @Suite("Carrier simulators")
 struct CarrierSimulatorTests {
     @Test("FedEx has no idempotency: a repeated create buys a second label, found by reference and voided")
