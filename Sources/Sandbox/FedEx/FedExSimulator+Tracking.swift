@@ -42,7 +42,7 @@ extension FedExSimulator {
         else {
             return FedExError.invalidInput(["referencesInformation.value"], customerTransactionID: request.header("x-customer-transaction-id"))
         }
-        let found = labels.labels(carrier: .fedex, reference: reference)
+        let found = labels.labels(carrier: .fedex, reference: reference, now: clock.now, lag: configuration.referenceLookupLagSeconds)
         guard !found.isEmpty else {
             return trackResponse([
                 [

@@ -29,7 +29,7 @@ extension UPSSimulator {
         guard !referenceNumber.isEmpty, referenceNumber.count <= 35 else {
             return UPSError.response(status: .badRequest, code: "TV1002", message: "Invalid reference number")
         }
-        let found = labels.labels(carrier: .ups, reference: referenceNumber)
+        let found = labels.labels(carrier: .ups, reference: referenceNumber, now: clock.now, lag: configuration.referenceLookupLagSeconds)
         guard !found.isEmpty else { return Self.notFound(referenceNumber) }
         let shipments = found.map { label in
             shipment(label, inquiryNumber: label.trackingNumber, packages: label.packageTrackingNumbers)
