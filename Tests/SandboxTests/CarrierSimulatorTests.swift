@@ -105,36 +105,23 @@ struct CarrierSimulatorTests {
             #expect(string(token.json, "expires_in") == "14399")
             let auth = ["Authorization": "Bearer \(try #require(string(token.json, "access_token")))", "transId": "order-3-label", "transactionSrc": "sundial"]
 
-            func shipment(_ packages: Int) -> [String: Any] {
-                let address: [String: Any] = ["AddressLine": ["1 Peachtree"], "City": "Atlanta", "StateProvinceCode": "GA", "PostalCode": "30005", "CountryCode": "US"]
-                let package: [String: Any] = ["Packaging": ["Code": "02"], "PackageWeight": ["UnitOfMeasurement": ["Code": "LBS"], "Weight": "5"]]
-                return [
-                    "ShipmentRequest": [
-                        "Request": ["RequestOption": "nonvalidate", "TransactionReference": ["CustomerContext": "order-3"]],
-                        "Shipment": [
-                            "Shipper": ["Name": "SunStyle", "ShipperNumber": "A1B2C3", "Address": address],
-                            "ShipTo": ["Name": "Customer", "Address": address],
-                            "PaymentInformation": ["ShipmentCharge": [["Type": "01", "BillShipper": ["AccountNumber": "A1B2C3"]]]],
-                            "Service": ["Code": "03"],
-                            "ReferenceNumber": ["Value": "order-3"],
-                            "Package": packages == 1 ? package as Any : Array(repeating: package, count: packages) as Any,
-                        ] as [String: Any],
-                        "LabelSpecification": ["LabelImageFormat": ["Code": "GIF"], "LabelStockSize": ["Height": "6", "Width": "4"]],
-                    ] as [String: Any]
-                ]
-            }
+            func shipment(_ packages: Int) -> [String: Any] { upsShipment(packages: packages, reference: "order-3") }
             let single = try await client.json("/ups/api/shipments/v2409/ship", shipment(1), headers: auth)
             #expect(single.status == 200)
             #expect(string(single.json, "ShipmentResponse", "Response", "ResponseStatus", "Code") == "1")
             let shipmentID = try #require(string(single.json, "ShipmentResponse", "ShipmentResults", "ShipmentIdentificationNumber"))
             #expect(shipmentID.hasPrefix("1ZA1B2C303") && shipmentID.count == 18)
-            #expect(value(single.json, "ShipmentResponse", "ShipmentResults", "PackageResults") is [String: Any])
-            let gif = try #require(Data(base64Encoded: string(single.json, "ShipmentResponse", "ShipmentResults", "PackageResults", "ShippingLabel", "GraphicImage") ?? ""))
+            // From v2403 on PackageResults is always an array; older versions send one package as an object.
+            #expect((value(single.json, "ShipmentResponse", "ShipmentResults", "PackageResults") as? [Any])?.count == 1)
+            #expect(string(single.json, "ShipmentResponse", "ShipmentResults", "BillingWeight", "Weight") == "000005.0")
+            let gif = try #require(Data(base64Encoded: string(single.json, "ShipmentResponse", "ShipmentResults", "PackageResults", 0, "ShippingLabel", "GraphicImage") ?? ""))
             #expect(String(decoding: gif.prefix(6), as: UTF8.self) == "GIF89a")
+            let older = try await client.json("/ups/api/shipments/v2205/ship", shipment(1), headers: auth)
+            #expect(value(older.json, "ShipmentResponse", "ShipmentResults", "PackageResults") is [String: Any])
 
             let double = try await client.json("/ups/api/shipments/v2409/ship", shipment(2), headers: auth)
             #expect((value(double.json, "ShipmentResponse", "ShipmentResults", "PackageResults") as? [Any])?.count == 2)
-            #expect(sandbox.ledger.count(.ups, .labelCreated, reference: "order-3") == 2)
+            #expect(sandbox.ledger.count(.ups, .labelCreated, reference: "order-3") == 3)
 
             let void = try await client.send(.DELETE, "/ups/api/shipments/v2409/void/cancel/\(shipmentID)", headers: auth)
             #expect(void.status == 200)
@@ -155,11 +142,14 @@ struct CarrierSimulatorTests {
             let byReference = try await client.send(.GET, "/ups/api/track/v1/reference/details/order-3?locale=en_US&refNumType=SmallPackage", headers: auth)
             #expect(byReference.status == 200)
             let shipments = try #require(value(byReference.json, "trackResponse", "shipment") as? [[String: Any]])
-            #expect(shipments.compactMap { $0["inquiryNumber"] as? String } == [shipmentID, string(double.json, "ShipmentResponse", "ShipmentResults", "ShipmentIdentificationNumber")])
+            #expect(shipments.compactMap { $0["inquiryNumber"] as? String } == [
+                shipmentID, string(older.json, "ShipmentResponse", "ShipmentResults", "ShipmentIdentificationNumber"),
+                string(double.json, "ShipmentResponse", "ShipmentResults", "ShipmentIdentificationNumber"),
+            ])
             #expect(string(shipments[0], "package", 0, "currentStatus", "type") == "MV")
-            #expect(string(shipments[1], "package", 0, "currentStatus", "type") == "M")
-            #expect((shipments[1]["package"] as? [Any])?.count == 2)
-            #expect(string(shipments[1], "package", 0, "referenceNumber", 0, "number") == "order-3")
+            #expect(string(shipments[2], "package", 0, "currentStatus", "type") == "M")
+            #expect((shipments[2]["package"] as? [Any])?.count == 2)
+            #expect(string(shipments[2], "package", 0, "referenceNumber", 0, "number") == "order-3")
             let unknownReference = try await client.send(.GET, "/ups/api/track/v1/reference/details/no-such-order", headers: auth)
             #expect(unknownReference.status == 200)
             #expect(string(unknownReference.json, "trackResponse", "shipment", 0, "warnings", 0, "code") == "TW0001")
@@ -168,6 +158,41 @@ struct CarrierSimulatorTests {
             let badToken = try await client.json("/ups/api/shipments/v2409/ship", shipment(1), headers: ["Authorization": "Bearer nope"])
             #expect(badToken.status == 401)
             #expect(string(badToken.json, "response", "errors", 0, "code") == "250002")
+        }
+    }
+
+    @Test("UPS refuses a shipment-level reference for US/US and PR/PR (120541) and a Weight over 5 characters; package references are looked up")
+    func upsShipmentRules() async throws {
+        try await withSandbox { sandbox, client in
+            let token = try await client.form(
+                "/ups/security/v1/oauth/token", [("grant_type", "client_credentials")],
+                headers: ["Authorization": basicAuth("ups-sandbox-client-id", "ups-sandbox-client-secret")]
+            )
+            let auth = ["Authorization": "Bearer \(try #require(string(token.json, "access_token")))", "transId": "rules", "transactionSrc": "sundial"]
+            for pair in [("US", "US"), ("PR", "PR")] {
+                let refused = try await client.json(
+                    "/ups/api/shipments/v2409/ship", upsShipment(reference: "order-8", origin: pair.0, destination: pair.1, shipmentLevelReference: true), headers: auth)
+                #expect(refused.status == 400)
+                #expect(string(refused.json, "response", "errors", 0, "code") == "120541")
+            }
+            let tooHeavyText = try await client.json("/ups/api/shipments/v2409/ship", upsShipment(reference: "order-8", weight: "150.25"), headers: auth)
+            #expect(tooHeavyText.status == 400)
+            #expect(string(tooHeavyText.json, "response", "errors", 0, "message")?.contains("PackageWeight.Weight") == true)
+            let noOption = upsShipment(reference: "order-8").merging(["ShipmentRequest": ["Shipment": [:] as [String: Any]]]) { $1 }
+            #expect(try await client.json("/ups/api/shipments/v2409/ship", noOption, headers: auth).status == 400)
+            #expect(sandbox.ledger.count(.ups, .labelCreated) == 0)
+
+            let domestic = try await client.json("/ups/api/shipments/v2409/ship", upsShipment(reference: "order-8", weight: "150.0"), headers: auth)
+            #expect(domestic.status == 200)
+            let toCanada = try await client.json(
+                "/ups/api/shipments/v2409/ship", upsShipment(reference: "order-8", destination: "CA", shipmentLevelReference: true), headers: auth)
+            #expect(toCanada.status == 200)
+            let found = try await client.send(.GET, "/ups/api/track/v1/reference/details/order-8", headers: auth)
+            let numbers = (value(found.json, "trackResponse", "shipment") as? [[String: Any]])?.compactMap { $0["inquiryNumber"] as? String }
+            let bought = [domestic, toCanada].compactMap { string($0.json, "ShipmentResponse", "ShipmentResults", "ShipmentIdentificationNumber") }
+            #expect(bought.count == 2)
+            #expect(numbers == bought)
+            #expect(sandbox.ledger.count(.ups, .labelCreated, reference: "order-8") == 2)
         }
     }
 
