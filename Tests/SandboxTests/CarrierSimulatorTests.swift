@@ -196,7 +196,7 @@ struct CarrierSimulatorTests {
         }
     }
 
-    @Test("USPS honours X-Idempotency-Key, answers multipart by default and JSON on request, and cancels")
+    @Test("USPS honours X-Idempotency-Key, answers multipart by default and the flat LabelVendorResponse on request, checks the request, and cancels")
     func uspsIdempotentLabels() async throws {
         try await withSandbox { sandbox, client in
             let token = try await client.json("/usps/oauth2/v3/token", ["grant_type": "client_credentials", "client_id": "usps-sandbox-consumer-key", "client_secret": "usps-sandbox-consumer-secret"])
@@ -218,6 +218,7 @@ struct CarrierSimulatorTests {
                 "toAddress": address,
                 "packageDescription": [
                     "mailClass": "USPS_GROUND_ADVANTAGE", "rateIndicator": "SP", "weightUOM": "lb", "weight": 1.25,
+                    "dimensionsUOM": "in", "length": 9, "width": 6, "height": 2,
                     "processingCategory": "MACHINABLE", "destinationEntryFacilityType": "NONE", "mailingDate": "2026-07-01",
                     "customerReference": [["referenceNumber": "order-5", "printReferenceNumber": true]],
                 ] as [String: Any],
@@ -230,7 +231,11 @@ struct CarrierSimulatorTests {
             #expect(first.text.contains("name=\"labelImage\""))
             let second = try await client.json("/usps/labels/v3/label", label, headers: headers.merging(["Accept": "application/vnd.usps.labels+json"]) { $1 })
             #expect(second.status == 200)
-            let number = try #require(string(second.json, "labelMetadata", "trackingNumber"))
+            #expect(second.header("Content-Type") == "application/vnd.usps.labels+json")
+            // LabelVendorResponse: allOf[LabelMetadata, {labelImage, …}], the metadata at the top level.
+            let number = try #require(string(second.json, "trackingNumber"))
+            #expect(second.json["labelMetadata"] == nil)
+            #expect(second.json["postage"] as? Double == 7.65)
             #expect(number.count == 22)
             #expect(first.text.contains(number))
             let image = try #require(Data(base64Encoded: string(second.json, "labelImage") ?? ""))
@@ -244,9 +249,25 @@ struct CarrierSimulatorTests {
             let noPaymentToken = try await client.json("/usps/labels/v3/label", label, headers: bearer)
             #expect(noPaymentToken.status == 400)
             #expect(string(noPaymentToken.json, "apiVersion") == "v3")
+            // LabelRequest takes no undocumented top-level key; packageDescription needs its dimensions;
+            // X-Idempotency-Key is a UUID.
+            let paid = bearer.merging(["X-Payment-Authorization-Token": paymentToken]) { $1 }
+            var unknownKey = label
+            unknownKey["labelMetadata"] = ["trackingNumber": "1"]
+            #expect(try await client.json("/usps/labels/v3/label", unknownKey, headers: paid).status == 400)
+            var noLength = label
+            noLength["packageDescription"] = (label["packageDescription"] as? [String: Any])?.filter { $0.key != "length" }
+            let refused = try await client.json("/usps/labels/v3/label", noLength, headers: paid)
+            #expect(refused.status == 400)
+            #expect(string(refused.json, "error", "errors", 0, "source", "parameter") == "packageDescription.length")
+            #expect(try await client.json("/usps/labels/v3/label", label, headers: paid.merging(["X-Idempotency-Key": "order-5"]) { $1 }).status == 400)
+            #expect(sandbox.ledger.count(.usps, .labelCreated) == 1)
 
             let tracked = try await client.send(.GET, "/usps/tracking/v3/tracking/\(number)?expand=DETAIL", headers: bearer)
             #expect(string(tracked.json, "statusCategory") == "Pre-Shipment")
+            // The default SUMMARY answer is a TrackingSummary: sentences, no status fields.
+            let summary = try await client.send(.GET, "/usps/tracking/v3/tracking/\(number)", headers: bearer)
+            #expect(Set(summary.json.keys) == ["trackingNumber", "expectedDeliveryDate", "eventSummaries"])
             let cancel = try await client.send(.DELETE, "/usps/labels/v3/label/\(number)", headers: bearer.merging(["X-Payment-Authorization-Token": paymentToken]) { $1 })
             #expect(cancel.status == 200)
             #expect(string(cancel.json, "status") == "CANCELED")

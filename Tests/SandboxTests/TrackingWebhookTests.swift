@@ -77,12 +77,13 @@ private struct LabelBuyer {
             "fromAddress": from, "toAddress": to,
             "packageDescription": [
                 "mailClass": "USPS_GROUND_ADVANTAGE", "rateIndicator": "SP", "weightUOM": "lb", "weight": 1,
+                "dimensionsUOM": "in", "length": 9, "width": 6, "height": 2,
                 "processingCategory": "MACHINABLE", "destinationEntryFacilityType": "NONE", "mailingDate": "2026-07-01",
             ] as [String: Any],
         ]
         let created = try await client.json("/usps/labels/v3/label", label, headers: headers.merging(["Accept": "application/vnd.usps.labels+json"]) { $1 })
         #expect(created.status == 200)
-        return (try #require(string(created.json, "labelMetadata", "trackingNumber")), headers)
+        return (try #require(string(created.json, "trackingNumber")), headers)
     }
 }
 
