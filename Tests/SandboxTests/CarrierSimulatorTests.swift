@@ -36,11 +36,7 @@ struct CarrierSimulatorTests {
             #expect(labels.byReference["order-7"] == 2)
             #expect(labels.byIdempotencyKey["order-7/label"] == 2)
 
-            let byReference = try await client.json(
-                "/fedex/track/v1/referencenumbers",
-                ["referencesInformation": ["type": "CUSTOMER_REFERENCE", "value": "order-7", "accountNumber": "740561073"]],
-                headers: auth
-            )
+            let byReference = try await client.json("/fedex/track/v1/referencenumbers", fedexReferenceSearch("order-7"), headers: auth)
             #expect(byReference.status == 200)
             let found = (value(byReference.json, "output", "completeTrackResults") as? [[String: Any]])?.compactMap { $0["trackingNumber"] as? String }
             #expect(found == [number1, number2])
@@ -61,6 +57,36 @@ struct CarrierSimulatorTests {
             #expect(track.status == 200)
             #expect(string(track.json, "output", "completeTrackResults", 0, "trackResults", 0, "latestStatusDetail", "code") == "DL")
             #expect(string(track.json, "output", "completeTrackResults", 1, "trackResults", 0, "error", "code") == "TRACKING.TRACKINGNUMBER.NOTFOUND")
+        }
+    }
+
+    @Test("FedEx track by reference requires shipDateBegin and shipDateEndDate and finds only labels shipped in that window, after the lookup lag")
+    func fedexReferenceSearchWindow() async throws {
+        let clock = MovableClock()
+        var configuration = SandboxConfiguration()
+        configuration.clock = clock.clock
+        configuration.fedex.referenceLookupLagSeconds = 30
+        try await withSandbox(configuration) { _, client in
+            let auth = try await fedexToken(client)
+            let bought = try await client.json("/fedex/ship/v1/shipments", fedexShipment(reference: "order-11"), headers: auth)
+            let number = try #require(string(bought.json, "output", "transactionShipments", 0, "masterTrackingNumber"))
+            func found(_ body: [String: Any]) async throws -> [String]? {
+                let answer = try await client.json("/fedex/track/v1/referencenumbers", body, headers: auth)
+                #expect(answer.status == 200)
+                return (value(answer.json, "output", "completeTrackResults") as? [[String: Any]])?.compactMap { $0["trackingNumber"] as? String }.filter { !$0.isEmpty }
+            }
+
+            // Without the documented window fields: 400 naming them.
+            var undated = fedexReferenceSearch("order-11")
+            undated["referencesInformation"] = ["type": "CUSTOMER_REFERENCE", "value": "order-11", "accountNumber": "740561073", "shipDateBegin": "2026-01-01"]
+            let refused = try await client.json("/fedex/track/v1/referencenumbers", undated, headers: auth)
+            #expect(refused.status == 400)
+            #expect(string(refused.json, "errors", 0, "message")?.contains("shipDateEndDate") == true)
+
+            #expect(try await found(fedexReferenceSearch("order-11")) == [], "a label bought a moment ago is not tracked yet")
+            clock.advance(seconds: 31)
+            #expect(try await found(fedexReferenceSearch("order-11")) == [number])
+            #expect(try await found(fedexReferenceSearch("order-11", begin: "2020-01-01", end: "2020-01-31")) == [])
         }
     }
 

@@ -25,6 +25,7 @@ private struct LabelBuyer {
                 "packagingType": "YOUR_PACKAGING",
                 "shippingChargesPayment": ["paymentType": "SENDER"],
                 "labelSpecification": ["imageType": "PDF", "labelStockType": "PAPER_4X6"],
+                "totalWeight": 2,
                 "requestedPackageLineItems": [["weight": ["units": "LB", "value": 2]]],
             ] as [String: Any],
         ]
@@ -131,7 +132,7 @@ struct TrackingWebhookTests {
                     [("grant_type", "client_credentials"), ("client_id", "fedex-sandbox-api-key"), ("client_secret", "fedex-sandbox-secret-key")]
                 )
                 let track = try await client.json(
-                    "/fedex/track/v1/trackingnumbers", ["trackingInfo": [["trackingNumberInfo": ["trackingNumber": number]]]],
+                    "/fedex/track/v1/trackingnumbers", ["includeDetailedScans": true, "trackingInfo": [["trackingNumberInfo": ["trackingNumber": number]]]],
                     headers: ["Authorization": "Bearer \(string(token.json, "access_token") ?? "")"]
                 )
                 #expect(string(track.json, "output", "completeTrackResults", 0, "trackResults", 0, "latestStatusDetail", "code") == "DL")
