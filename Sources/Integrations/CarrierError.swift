@@ -44,3 +44,17 @@ public struct CarrierError: Error, Sendable, RetryClassifiable, CustomStringConv
         return .permanent
     }
 }
+
+extension CarrierError {
+    /// A 2xx answer to a call with an effect (a purchase, a void) or to the lookup that decides
+    /// one, which cannot be read. The effect may well have happened, so the call is retryable,
+    /// never permanent: a retried FedEx/UPS purchase first finds any label bought under its
+    /// reference and voids it, a retried USPS purchase replays its `X-Idempotency-Key` and gets
+    /// the same label without a second charge, and a retried void or lookup is harmless.
+    static func unreadableAnswer(carrier: String, operation: String, status: Int, missing: String) -> CarrierError {
+        CarrierError(
+            carrier: carrier, operation: operation, status: status, codes: [],
+            message: "the answer cannot be read (\(missing)); the call may have taken effect", retryDisposition: .retryable(after: nil)
+        )
+    }
+}

@@ -10,7 +10,9 @@ import Sundial
 /// FedEx has **no idempotency**: a retried create buys a second label. The caller's idempotency key
 /// therefore goes into the package's `CUSTOMER_REFERENCE` (through ``CustomerReference``) and the
 /// `x-customer-transaction-id` header, and ``labels(withReference:)`` (Track by reference) lists
-/// every label bought under it so duplicates can be voided.
+/// every label bought under it so duplicates can be voided. A 2xx answer to a purchase or cancel
+/// that cannot be read is retryable: the purchase may have happened, and the retry's lookup
+/// finds and voids it.
 ///
 /// The OAuth token (client credentials, form body) is cached until `expires_in` minus a margin and
 /// refreshed once when a call answers 401.
@@ -57,14 +59,14 @@ public struct FedExClient: Carrier {
                 ],
             ],
         ]
-        let json = try await call(.POST, "/ship/v1/shipments", body, transactionID: reference)
+        let operation = "POST /ship/v1/shipments"
+        let (status, json) = try await call(.POST, "/ship/v1/shipments", body, transactionID: reference)
         let shipment = json["output", "transactionShipments", 0]
         guard let trackingNumber = shipment["masterTrackingNumber"].string ?? shipment["pieceResponses", 0, "trackingNumber"].string else {
-            throw CarrierError(carrier: name, operation: "POST /ship/v1/shipments", status: 200, codes: [], message: "response has no tracking number", retryDisposition: .permanent)
+            throw CarrierError.unreadableAnswer(carrier: name, operation: operation, status: status, missing: "no tracking number")
         }
-        let encoded = shipment["pieceResponses", 0, "packageDocuments", 0, "encodedLabel"].string ?? ""
-        guard let pdf = Data(base64Encoded: encoded) else {
-            throw CarrierError(carrier: name, operation: "POST /ship/v1/shipments", status: 200, codes: [], message: "label \(trackingNumber) has no decodable encodedLabel", retryDisposition: .permanent)
+        guard let encoded = shipment["pieceResponses", 0, "packageDocuments", 0, "encodedLabel"].string, let pdf = Data(base64Encoded: encoded), !pdf.isEmpty else {
+            throw CarrierError.unreadableAnswer(carrier: name, operation: operation, status: status, missing: "label \(trackingNumber) has no decodable encodedLabel")
         }
         let charge = shipment["completedShipmentDetail", "shipmentRating", "shipmentRateDetails", 0, "totalNetCharge"].decimal
         logger.info("fedex label bought", metadata: ["tracking_number": "\(trackingNumber)", "reference": "\(reference)"])
@@ -77,7 +79,20 @@ public struct FedExClient: Carrier {
             "trackingNumber": .string(trackingNumber),
             "deletionControl": "DELETE_ALL_PACKAGES",
         ]
-        _ = try await call(.PUT, "/ship/v1/shipments/cancel", body, transactionID: nil)
+        let operation = "PUT /ship/v1/shipments/cancel"
+        let (status, json) = try await call(.PUT, "/ship/v1/shipments/cancel", body, transactionID: nil)
+        guard let cancelled = json["output", "cancelledShipment"].bool else {
+            throw CarrierError.unreadableAnswer(carrier: name, operation: operation, status: status, missing: "no output.cancelledShipment")
+        }
+        guard cancelled else {
+            // FedEx read the request and declined: retrying will not change its mind.
+            let alerts = json["output", "alerts"].elements
+            throw CarrierError(
+                carrier: name, operation: operation, status: status, codes: alerts.compactMap { $0["code"].string },
+                message: "FedEx did not cancel \(trackingNumber): " + (alerts.compactMap { $0["message"].string }.first ?? "cancelledShipment is false"),
+                retryDisposition: .permanent
+            )
+        }
         logger.info("fedex label voided", metadata: ["tracking_number": "\(trackingNumber)"])
     }
 
@@ -86,24 +101,56 @@ public struct FedExClient: Carrier {
             "includeDetailedScans": true,
             "trackingInfo": [["trackingNumberInfo": ["trackingNumber": .string(trackingNumber)]]],
         ]
-        let json = try await call(.POST, "/track/v1/trackingnumbers", body, transactionID: nil)
-        return Self.trackingInfo(json["output", "completeTrackResults", 0, "trackResults", 0], number: trackingNumber)
+        let (status, json) = try await call(.POST, "/track/v1/trackingnumbers", body, transactionID: nil)
+        let result = json["output", "completeTrackResults", 0, "trackResults", 0]
+        guard result.exists else {
+            throw CarrierError.unreadableAnswer(carrier: name, operation: "POST /track/v1/trackingnumbers", status: status, missing: "no output.completeTrackResults[0].trackResults[0]")
+        }
+        return Self.trackingInfo(result, number: trackingNumber)
     }
 
+    /// `POST /track/v1/referencenumbers` for the labels bought under `reference` with a ship date
+    /// in ``referenceSearchWindow(now:)``.
+    ///
+    /// Document and practice disagree on the end of the window: `Full_Schema_Tracking_References`
+    /// requires `shipDateBegin` and `shipDateEndDate`, while the schema's own example (and, by
+    /// third-party accounts, FedEx's Postman collection) sends `shipDateEnd`. The document's names
+    /// are sent, plus `shipDateEnd` with the same date (the schema allows extra properties), so
+    /// whichever name FedEx reads finds the same window. `includeDetailedScans` is sent as the
+    /// boolean the schema declares, not the string `"true"` of its example.
+    ///
+    /// An answer without `output.completeTrackResults` throws (retryable) instead of reading as
+    /// "no labels", which would make the caller buy another one.
     public func labels(withReference reference: String) async throws -> [TrackingInfo] {
+        let window = Self.referenceSearchWindow(now: Date())
         let body: JSONBody = [
             "includeDetailedScans": false,
             "referencesInformation": [
                 "type": "CUSTOMER_REFERENCE",
                 "value": .string(reference),
                 "accountNumber": .string(configuration.credentials.accountNumber),
+                "shipDateBegin": .string(window.begin),
+                "shipDateEndDate": .string(window.end),
+                "shipDateEnd": .string(window.end),
             ],
         ]
-        let json = try await call(.POST, "/track/v1/referencenumbers", body, transactionID: nil)
+        let (status, json) = try await call(.POST, "/track/v1/referencenumbers", body, transactionID: nil)
+        guard json["output", "completeTrackResults"].isArray else {
+            throw CarrierError.unreadableAnswer(carrier: name, operation: "POST /track/v1/referencenumbers", status: status, missing: "no output.completeTrackResults array")
+        }
         return json["output", "completeTrackResults"].elements.compactMap { result in
             guard let number = result["trackingNumber"].string, !number.isEmpty else { return nil }
             return Self.trackingInfo(result["trackResults", 0], number: number)
         }
+    }
+
+    /// Ship dates (`YYYY-MM-DD`, UTC) searched by ``labels(withReference:)``: from 14 days back
+    /// (as UPS's own lookup by reference; far longer than a workflow retries a purchase or sweeps
+    /// for strays) to tomorrow (a label bought late in the day carries the shipper's local date,
+    /// which may be ahead of UTC).
+    static func referenceSearchWindow(now: Date) -> (begin: String, end: String) {
+        let day: TimeInterval = 86_400
+        return (FedExShipDate.text(now.addingTimeInterval(-14 * day)), FedExShipDate.text(now.addingTimeInterval(day)))
     }
 
     // MARK: Wire
@@ -141,9 +188,9 @@ public struct FedExClient: Carrier {
         return TrackingInfo(trackingNumber: number, status: status, carrierCode: code, carrierDescription: result["latestStatusDetail", "description"].string)
     }
 
-    /// Sends an authorized JSON call (refreshing the token once on 401) and returns the parsed
-    /// body of a 2xx, or throws ``CarrierError``.
-    private func call(_ method: HTTPMethod, _ path: String, _ body: JSONBody, transactionID: String?) async throws -> JSONDocument {
+    /// Sends an authorized JSON call (refreshing the token once on 401) and returns the status and
+    /// parsed body of a 2xx (an unparsable body is an empty document), or throws ``CarrierError``.
+    private func call(_ method: HTTPMethod, _ path: String, _ body: JSONBody, transactionID: String?) async throws -> (status: Int, json: JSONDocument) {
         let operation = "\(method.rawValue) \(path)"
         let bytes = body.bytes
         let response = try await tokens.withRefreshOn401(fetch: { try await self.fetchToken() }) { token in
@@ -155,7 +202,7 @@ public struct FedExClient: Carrier {
             return try await send(method, path, headers: headers, body: bytes, operation: operation)
         }
         guard (200..<300).contains(response.status) else { throw error(response, operation: operation) }
-        return JSONDocument(bytes: response.body)
+        return (response.status, JSONDocument(bytes: response.body))
     }
 
     private func fetchToken() async throws -> (Secret, Int) {

@@ -55,4 +55,14 @@ struct JSONDocument: @unchecked Sendable {
     }
 
     var exists: Bool { value != nil && !(value is NSNull) }
+
+    /// True for a JSON array (even an empty one): tells "the list is empty" from "no list at all".
+    var isArray: Bool { value is [Any] }
+
+    /// A JSON `true` or `false`, not a number (`JSONSerialization` boxes booleans as `char`
+    /// numbers, and JSON numbers never come out as `char`).
+    var bool: Bool? {
+        guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else { return nil }
+        return number.boolValue
+    }
 }

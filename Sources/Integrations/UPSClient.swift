@@ -8,9 +8,16 @@ import Sundial
 /// workflow can buy, void and track UPS labels.
 ///
 /// UPS has **no idempotency**: a retried ship call buys a second label. The caller's idempotency
-/// key goes into the shipment `ReferenceNumber` (through ``CustomerReference``) and the `transId`
-/// header, and ``labels(withReference:)`` (Track by reference number) lists every label bought
-/// under it so duplicates can be voided.
+/// key goes into the `ReferenceNumber` (through ``CustomerReference``; on the package for US/US and
+/// PR/PR shipments, at shipment level otherwise) and the `transId` header, and
+/// ``labels(withReference:)`` (Track by reference number) lists every label bought under it so
+/// duplicates can be voided. A 2xx answer to a purchase or void that cannot be read is
+/// retryable: the purchase may have happened, and the retry's lookup finds and voids it.
+///
+/// Where UPS's document and its examples disagree, the client follows the document: `Package`,
+/// `ShipmentCharge`, `AddressLine` and `ReferenceNumber` go out as arrays (every one of UPS's own
+/// examples sends single objects there, and the API takes both), and `Request.RequestOption` is
+/// sent because the schema requires it (its description calls it optional).
 ///
 /// The token (client credentials with HTTP Basic client auth) is cached until `expires_in` (a
 /// string at UPS) minus a margin and refreshed once when a call answers 401.
@@ -40,36 +47,41 @@ public struct UPSClient: Carrier {
         let account = configuration.credentials.accountNumber
         var shipper = Self.party(request.shipper)
         shipper["ShipperNumber"] = .string(account)
+        let referenceNumbers: JSONBody = [["Value": .string(reference)]]
+        var package: [String: JSONBody] = [
+            "Packaging": ["Code": "02"],
+            "PackageWeight": ["UnitOfMeasurement": ["Code": "LBS"], "Weight": .string(UPSPackageWeight.text(pounds: request.weightPounds))],
+        ]
+        var shipment: [String: JSONBody] = [
+            "Shipper": .object(shipper),
+            "ShipTo": .object(Self.party(request.recipient)),
+            "PaymentInformation": ["ShipmentCharge": [["Type": "01", "BillShipper": ["AccountNumber": .string(account)]]]],
+            "Service": ["Code": .string(request.service)],
+        ]
+        if Self.referenceGoesOnPackage(from: request.shipper, to: request.recipient) {
+            package["ReferenceNumber"] = referenceNumbers
+        } else {
+            shipment["ReferenceNumber"] = referenceNumbers
+        }
+        shipment["Package"] = [.object(package)]
         let body: JSONBody = [
             "ShipmentRequest": [
                 "Request": ["RequestOption": "nonvalidate", "TransactionReference": ["CustomerContext": .string(reference)]],
-                "Shipment": [
-                    "Shipper": .object(shipper),
-                    "ShipTo": .object(Self.party(request.recipient)),
-                    "PaymentInformation": ["ShipmentCharge": [["Type": "01", "BillShipper": ["AccountNumber": .string(account)]]]],
-                    "Service": ["Code": .string(request.service)],
-                    "ReferenceNumber": ["Value": .string(reference)],
-                    "Package": [
-                        [
-                            "Packaging": ["Code": "02"],
-                            "PackageWeight": ["UnitOfMeasurement": ["Code": "LBS"], "Weight": .string("\(request.weightPounds)")],
-                        ]
-                    ],
-                ],
+                "Shipment": .object(shipment),
                 "LabelSpecification": ["LabelImageFormat": ["Code": "GIF"], "LabelStockSize": ["Height": "6", "Width": "4"]],
             ]
         ]
         let operation = "POST /api/shipments/\(shippingVersion)/ship"
-        let json = try await call(.POST, "/api/shipments/\(shippingVersion)/ship", body: body.bytes, transID: Self.transID(reference))
+        let (status, json) = try await call(.POST, "/api/shipments/\(shippingVersion)/ship", body: body.bytes, transID: Self.transID(reference))
         let results = json["ShipmentResponse", "ShipmentResults"]
-        let package = results["PackageResults"].elements.first ?? JSONDocument(nil)
-        guard let number = results["ShipmentIdentificationNumber"].string ?? package["TrackingNumber"].string else {
-            throw CarrierError(carrier: name, operation: operation, status: 200, codes: [], message: "response has no shipment identification number", retryDisposition: .permanent)
+        let packageResult = results["PackageResults"].elements.first ?? JSONDocument(nil)
+        guard let number = results["ShipmentIdentificationNumber"].string ?? packageResult["TrackingNumber"].string else {
+            throw CarrierError.unreadableAnswer(carrier: name, operation: operation, status: status, missing: "no ShipmentIdentificationNumber")
         }
-        guard let image = package["ShippingLabel", "GraphicImage"].string.flatMap({ Data(base64Encoded: $0) }) else {
-            throw CarrierError(carrier: name, operation: operation, status: 200, codes: [], message: "label \(number) has no decodable GraphicImage", retryDisposition: .permanent)
+        guard let image = packageResult["ShippingLabel", "GraphicImage"].string.flatMap({ Data(base64Encoded: $0) }), !image.isEmpty else {
+            throw CarrierError.unreadableAnswer(carrier: name, operation: operation, status: status, missing: "label \(number) has no decodable GraphicImage")
         }
-        let format = package["ShippingLabel", "ImageFormat", "Code"].string ?? "GIF"
+        let format = packageResult["ShippingLabel", "ImageFormat", "Code"].string ?? "GIF"
         logger.info("ups label bought", metadata: ["tracking_number": "\(number)", "reference": "\(reference)"])
         return ShippingLabel(
             carrier: name, trackingNumber: number, labelImage: Array(image), imageFormat: format, reference: reference,
@@ -77,15 +89,25 @@ public struct UPSClient: Carrier {
         )
     }
 
+    /// Voided when UPS answers `VoidShipmentResponse.SummaryResult.Status.Code` `1`; any other
+    /// 2xx answer may or may not have voided the label, so it is retryable (a retry of the order's
+    /// void or lookup sees the label as voided and moves on).
     public func voidLabel(trackingNumber: String) async throws {
-        _ = try await call(.DELETE, "/api/shipments/\(shippingVersion)/void/cancel/\(FormEncoding.escape(trackingNumber))", body: nil, transID: Self.transID(trackingNumber))
+        let operation = "DELETE /api/shipments/\(shippingVersion)/void/cancel"
+        let (status, json) = try await call(.DELETE, "/api/shipments/\(shippingVersion)/void/cancel/\(FormEncoding.escape(trackingNumber))", body: nil, transID: Self.transID(trackingNumber))
+        guard json["VoidShipmentResponse", "SummaryResult", "Status", "Code"].string == "1" else {
+            throw CarrierError.unreadableAnswer(carrier: name, operation: operation, status: status, missing: "no VoidShipmentResponse.SummaryResult.Status.Code 1")
+        }
         logger.info("ups label voided", metadata: ["tracking_number": "\(trackingNumber)"])
     }
 
     public func track(trackingNumber: String) async throws -> TrackingInfo {
         let path = "/api/track/v1/details/\(FormEncoding.escape(trackingNumber))?locale=en_US&returnSignature=false"
-        let json = try await call(.GET, path, body: nil, transID: Self.transID(trackingNumber))
+        let (status, json) = try await call(.GET, path, body: nil, transID: Self.transID(trackingNumber))
         let shipment = json["trackResponse", "shipment", 0]
+        guard shipment.exists else {
+            throw CarrierError.unreadableAnswer(carrier: name, operation: "GET /api/track/v1/details", status: status, missing: "no trackResponse.shipment")
+        }
         if let warning = shipment["warnings", 0, "code"].string, !shipment["package", 0].exists {
             return TrackingInfo(trackingNumber: trackingNumber, status: .notFound, carrierCode: warning, carrierDescription: shipment["warnings", 0, "message"].string)
         }
@@ -101,7 +123,11 @@ public struct UPSClient: Carrier {
     /// workflow reconciling its own recent retries.
     public func labels(withReference reference: String) async throws -> [TrackingInfo] {
         let path = "/api/track/v1/reference/details/\(FormEncoding.escape(reference))?locale=en_US&refNumType=SmallPackage"
-        let json = try await call(.GET, path, body: nil, transID: Self.transID(reference))
+        let (status, json) = try await call(.GET, path, body: nil, transID: Self.transID(reference))
+        // An answer without the list must not read as "no labels": the caller would buy another.
+        guard json["trackResponse", "shipment"].isArray else {
+            throw CarrierError.unreadableAnswer(carrier: name, operation: "GET /api/track/v1/reference/details", status: status, missing: "no trackResponse.shipment array")
+        }
         return json["trackResponse", "shipment"].elements.compactMap { shipment in
             let package = shipment["package", 0]
             guard let number = package["trackingNumber"].string ?? shipment["inquiryNumber"].string, package.exists else { return nil }
@@ -129,26 +155,39 @@ public struct UPSClient: Carrier {
 
     // MARK: Wire
 
+    /// UPS keeps the shipment-level `ReferenceNumber` for shipments whose origin/destination pair
+    /// is not US/US or PR/PR; for those two it must sit on the package
+    /// (`Shipment.Package[].ReferenceNumber[]`), else UPS refuses the shipment (error 120541).
+    static func referenceGoesOnPackage(from origin: PostalAddress, to destination: PostalAddress) -> Bool {
+        let pair = "\(origin.countryCode.uppercased())/\(destination.countryCode.uppercased())"
+        return pair == "US/US" || pair == "PR/PR"
+    }
+
+    /// A `Shipper`/`ShipTo` cut to UPS's lengths: `Name` and `AttentionName` 35, at most three
+    /// `AddressLine`s of 35, `City` 30, `StateProvinceCode` 5, `PostalCode` 9 (a US ZIP+4 without
+    /// its dash), `Phone.Number` 15 digits (left out when there are none).
     private static func party(_ address: PostalAddress) -> [String: JSONBody] {
-        var party: [String: JSONBody] = [
-            "Name": .string(address.company ?? address.name),
-            "Phone": ["Number": .string(address.phone)],
-            "Address": [
-                "AddressLine": .array(address.streetLines.map(JSONBody.string)),
-                "City": .string(address.city),
-                "StateProvinceCode": .string(address.stateCode),
-                "PostalCode": .string(address.postalCode),
-                "CountryCode": .string(address.countryCode),
-            ],
+        var fields: [String: JSONBody] = [
+            "AddressLine": .array(address.streetLines.filter { !$0.isEmpty }.prefix(3).map { .string(String($0.prefix(35))) }),
+            "City": .string(String(address.city.prefix(30))),
+            "CountryCode": .string(address.countryCode.uppercased()),
         ]
-        if address.company != nil { party["AttentionName"] = .string(address.name) }
+        if !address.stateCode.isEmpty { fields["StateProvinceCode"] = .string(String(address.stateCode.prefix(5))) }
+        let postal = address.postalCode.filter { $0.isLetter || $0.isNumber || $0 == " " }
+        if !postal.isEmpty { fields["PostalCode"] = .string(String(postal.prefix(9))) }
+        var party: [String: JSONBody] = ["Name": .string(String((address.company ?? address.name).prefix(35))), "Address": .object(fields)]
+        let phone = address.phone.filter(\.isNumber)
+        if !phone.isEmpty { party["Phone"] = ["Number": .string(String(phone.prefix(15)))] }
+        if address.company != nil { party["AttentionName"] = .string(String(address.name.prefix(35))) }
         return party
     }
 
     /// `transId` is at most 32 characters.
     private static func transID(_ text: String) -> String { String(text.prefix(32)) }
 
-    private func call(_ method: HTTPMethod, _ path: String, body: [UInt8]?, transID: String) async throws -> JSONDocument {
+    /// Sends an authorized call (refreshing the token once on 401) and returns the status and
+    /// parsed body of a 2xx (an unparsable body is an empty document), or throws ``CarrierError``.
+    private func call(_ method: HTTPMethod, _ path: String, body: [UInt8]?, transID: String) async throws -> (status: Int, json: JSONDocument) {
         let operation = "\(method.rawValue) \(path.split(separator: "?").first.map(String.init) ?? path)"
         let response = try await tokens.withRefreshOn401(fetch: { try await self.fetchToken() }) { token in
             var headers = [
@@ -159,7 +198,7 @@ public struct UPSClient: Carrier {
             return try await send(method, path, headers: headers, body: body, operation: operation)
         }
         guard (200..<300).contains(response.status) else { throw error(response, operation: operation) }
-        return JSONDocument(bytes: response.body)
+        return (response.status, JSONDocument(bytes: response.body))
     }
 
     private func fetchToken() async throws -> (Secret, Int) {

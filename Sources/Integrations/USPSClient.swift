@@ -15,6 +15,14 @@ import Sundial
 /// are refreshed once when a call answers 401. Labels are requested as one JSON document
 /// (`Accept: application/vnd.usps.labels+json`) with the PDF base64-encoded.
 ///
+/// The labels document answers `POST /label` as `multipart/form-data` by default and as
+/// `LabelVendorResponse` for `application/vnd.usps.labels+json`: one flat object with the
+/// `LabelMetadata` fields (`trackingNumber`, `postage`, …) at the top level next to `labelImage`.
+/// The client asks for that media type and reads that flat shape, with a nested `labelMetadata`
+/// object as a fallback; it does not parse multipart. A 2xx whose label cannot be read is
+/// retryable, never permanent: the label may have been bought, and the retry's identical
+/// `X-Idempotency-Key` returns it without a second charge.
+///
 /// ``labels(withReference:)`` is not available (USPS offers no search by reference and does not
 /// need one: its idempotency key already prevents duplicates); it throws a permanent ``CarrierError``.
 public struct USPSClient: Carrier {
@@ -65,26 +73,32 @@ public struct USPSClient: Carrier {
         let response = try await paid(.POST, "/labels/v3/label", body: body.bytes, extraHeaders: [
             ("X-Idempotency-Key", USPSIdempotencyKey.derive(fromIdempotencyKey: idempotencyKey)), ("Accept", "application/vnd.usps.labels+json"), ("Content-Type", "application/json"),
         ])
-        let json = JSONDocument(bytes: response.body)
-        guard let number = json["labelMetadata", "trackingNumber"].string else {
-            throw CarrierError(carrier: name, operation: operation, status: response.status, codes: [], message: "response has no labelMetadata.trackingNumber", retryDisposition: .permanent)
+        let answer: USPSLabelAnswer
+        do {
+            answer = try USPSLabelAnswer.read(response.body)
+        } catch {
+            throw CarrierError.unreadableAnswer(carrier: name, operation: operation, status: response.status, missing: error.missing)
         }
-        guard let pdf = json["labelImage"].string.flatMap({ Data(base64Encoded: $0) }) else {
-            throw CarrierError(carrier: name, operation: operation, status: response.status, codes: [], message: "label \(number) has no decodable labelImage", retryDisposition: .permanent)
-        }
-        logger.info("usps label bought", metadata: ["tracking_number": "\(number)", "replayed": "\(response.header("X-Idempotent-Replay") ?? "false")"])
-        return ShippingLabel(carrier: name, trackingNumber: number, labelImage: Array(pdf), imageFormat: "PDF", reference: reference, charge: json["labelMetadata", "postage"].decimal)
+        logger.info("usps label bought", metadata: ["tracking_number": "\(answer.trackingNumber)", "replayed": "\(response.header("X-Idempotent-Replay") ?? "false")"])
+        return ShippingLabel(
+            carrier: name, trackingNumber: answer.trackingNumber, labelImage: answer.labelImage, imageFormat: "PDF", reference: reference, charge: answer.postage
+        )
     }
 
     public func voidLabel(trackingNumber: String) async throws {
         let response = try await paid(.DELETE, "/labels/v3/label/\(FormEncoding.escape(trackingNumber))", body: nil, extraHeaders: [("Accept", "application/json")])
-        let status = JSONDocument(bytes: response.body)["status"].string ?? "?"
+        // `CancelResponse.status`: CANCELED, or DISPUTED when a refund was requested instead.
+        guard let status = JSONDocument(bytes: response.body)["status"].string, ["CANCELED", "DISPUTED"].contains(status) else {
+            throw CarrierError.unreadableAnswer(carrier: name, operation: "DELETE /labels/v3/label/{trackingNumber}", status: response.status, missing: "no status CANCELED or DISPUTED")
+        }
         logger.info("usps label cancelled", metadata: ["tracking_number": "\(trackingNumber)", "status": "\(status)"])
     }
 
     public func track(trackingNumber: String) async throws -> TrackingInfo {
         let operation = "GET /tracking/v3/tracking"
-        let path = "/tracking/v3/tracking/\(FormEncoding.escape(trackingNumber))?expand=SUMMARY"
+        // `expand=DETAIL`: only `TrackingDetails` carries `statusCategory` and `status`; the
+        // default SUMMARY answer (`TrackingSummary`) has nothing but sentences.
+        let path = "/tracking/v3/tracking/\(FormEncoding.escape(trackingNumber))?expand=DETAIL"
         let response = try await authorized(.GET, path, operation: operation, body: nil, headers: [("Accept", "application/json")])
         if response.status == 404 {
             return TrackingInfo(trackingNumber: trackingNumber, status: .notFound, carrierCode: "404", carrierDescription: nil)
@@ -118,20 +132,26 @@ public struct USPSClient: Carrier {
 
     // MARK: Wire
 
+    /// An address as `DomesticLabelAddress`/`DomesticLabelToAddress` allow it: `streetAddress` and
+    /// `secondaryAddress` 50, `city` 28, `ZIPCode` five digits plus `ZIPPlus4`, names and `firm` 50,
+    /// `phone` digits only; a field left empty is left out (`lastName` has a minimum length of 1).
     private static func address(_ address: PostalAddress) -> JSONBody {
         let parts = address.name.split(separator: " ", maxSplits: 1).map(String.init)
+        let zip = address.postalCode.filter(\.isNumber)
         var fields: [String: JSONBody] = [
-            "streetAddress": .string(address.streetLines.first ?? ""),
-            "city": .string(address.city),
-            "state": .string(address.stateCode),
-            "ZIPCode": .string(String(address.postalCode.prefix(5))),
-            "firstName": .string(parts.first ?? address.name),
-            "lastName": .string(parts.count > 1 ? parts[1] : ""),
-            "phone": .string(address.phone),
+            "streetAddress": .string(String((address.streetLines.first ?? "").prefix(50))),
+            "city": .string(String(address.city.prefix(28))),
+            "state": .string(address.stateCode.uppercased()),
+            "ZIPCode": .string(String(zip.prefix(5))),
             "ignoreBadAddress": false,
         ]
-        if address.streetLines.count > 1 { fields["secondaryAddress"] = .string(address.streetLines.dropFirst().joined(separator: " ")) }
-        if let company = address.company { fields["firm"] = .string(company) }
+        if zip.count == 9 { fields["ZIPPlus4"] = .string(String(zip.suffix(4))) }
+        if let first = parts.first, !first.isEmpty { fields["firstName"] = .string(String(first.prefix(50))) }
+        if parts.count > 1, !parts[1].isEmpty { fields["lastName"] = .string(String(parts[1].prefix(50))) }
+        let phone = address.phone.filter(\.isNumber)
+        if (6...15).contains(phone.count) { fields["phone"] = .string(phone) }
+        if address.streetLines.count > 1 { fields["secondaryAddress"] = .string(String(address.streetLines.dropFirst().joined(separator: " ").prefix(50))) }
+        if let company = address.company { fields["firm"] = .string(String(company.prefix(50))) }
         return .object(fields)
     }
 

@@ -56,6 +56,9 @@ public struct SandboxConfiguration: Sendable {
         /// Accepted `accountNumber.value`; `nil` accepts any non-empty account.
         public var accountNumber: String? = nil
         public var tokenLifetimeSeconds = 3600
+        /// Seconds before a new label shows in the lookup by reference (sandbox clock). Real
+        /// tracking lags a label's creation; 0 shows it at once.
+        public var referenceLookupLagSeconds: TimeInterval = 0
         public init() {}
     }
 
@@ -64,6 +67,9 @@ public struct SandboxConfiguration: Sendable {
         public var clientID = "ups-sandbox-client-id"
         public var clientSecret = "ups-sandbox-client-secret"
         public var tokenLifetimeSeconds = 14399
+        /// Seconds before a new label shows in the lookup by reference (sandbox clock). Real
+        /// tracking lags a label's creation; 0 shows it at once.
+        public var referenceLookupLagSeconds: TimeInterval = 0
         public init() {}
     }
 

@@ -21,7 +21,7 @@ struct KlaviyoContractTests {
         let checker = try ContractChecker(vendor: "Klaviyo", documents: [Self.document])
         var configuration = SandboxConfiguration()
         configuration.klaviyo.processingDelay = .milliseconds(100)
-        let exchanges = try await RecordedSandbox.with(configuration) { sandbox in
+        let exchanges = try await RecordedSandbox.record(.klaviyo, configuration) { sandbox in
             let klaviyo = KlaviyoClient(httpClient: sandbox.http, configuration: ClientConfiguration(
                 baseURL: sandbox.baseURL(for: .klaviyo), credentials: KlaviyoCredentials(apiKey: Secret("pk_sandbox_klaviyo_private_key")),
                 timeout: .seconds(10)))
@@ -45,7 +45,6 @@ struct KlaviyoContractTests {
             let wrongKey = KlaviyoClient(httpClient: sandbox.http, configuration: ClientConfiguration(
                 baseURL: sandbox.baseURL(for: .klaviyo), credentials: KlaviyoCredentials(apiKey: Secret("pk_wrong")), timeout: .seconds(10)))
             await outcome { try await wrongKey.importJob(id: receipt.jobID) }
-            return sandbox.exchanges(.klaviyo)
         }
         checker.expectConformance(exchanges, covering: [
             "POST /api/profile-bulk-import-jobs (\(Self.document))",

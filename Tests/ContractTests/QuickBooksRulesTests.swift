@@ -107,7 +107,7 @@ struct QuickBooksRulesTests {
         configuration.quickBooks.rotatedRefreshTokenGraceSeconds = 0
         let qbo = configuration.quickBooks
         let tokenPath = "/oauth2/v1/tokens/bearer"
-        let exchanges = try await RecordedSandbox.with(configuration) { sandbox in
+        let exchanges = try await RecordedSandbox.record(.quickbooks, configuration) { sandbox in
             let base = sandbox.baseURL(for: .quickbooks)
             let client = QuickBooksClient(httpClient: sandbox.http, configuration: ClientConfiguration(
                 baseURL: base, credentials: QuickBooksCredentials(
@@ -127,13 +127,12 @@ struct QuickBooksRulesTests {
             let faultIn200 = await outcome { try await client.findInvoice(docNumber: "SO-RULES-1") }
             guard case .failure(let error) = faultIn200, error is QuickBooksError else {
                 Issue.record("QB9: a Fault inside a 200 must be an error, got \(faultIn200)")
-                return sandbox.exchanges(.quickbooks)
+                return
             }
             sandbox.server.faults.set(.none, for: .quickbooks)
 
             clock.withLock { $0 += 3700 }   // past the access token's hour, well within the refresh token's 100 days
             #expect(try await client.findInvoice(docNumber: "SO-RULES-1")?.id == first.id, "a 401 refreshes and retries once")
-            return sandbox.exchanges(.quickbooks)
         }
         let context = QuickBooksRule.Context(realmID: qbo.realmID, tokenPath: tokenPath)
         for exchange in exchanges {

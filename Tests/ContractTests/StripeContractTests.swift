@@ -33,7 +33,7 @@ struct StripeContractTests {
     @Test("every call the client makes, and every answer, success and error, conforms")
     func everyExchangeConforms() async throws {
         let checker = try ContractChecker(vendor: "Stripe", documents: [Self.document])
-        let exchanges = try await RecordedSandbox.with { sandbox in
+        let exchanges = try await RecordedSandbox.record(.stripe) { sandbox in
             let stripe = Self.client(sandbox)
             let held = try await stripe.authorize(Self.authorization("contract-1"), idempotencyKey: "contract-1/authorize")
             _ = try await stripe.retrieve(paymentIntentID: held.id)
@@ -51,7 +51,6 @@ struct StripeContractTests {
             sandbox.server.faults.update(.stripe) { $0.failNext = 0; $0.rateLimitRate = 1; $0.retryAfterSeconds = 1 }
             await outcome { try await stripe.retrieve(paymentIntentID: held.id) }
             sandbox.server.faults.set(.none, for: .stripe)
-            return sandbox.exchanges(.stripe)
         }
         checker.expectConformance(exchanges, covering: [
             "POST /v1/payment_intents (\(Self.document))",

@@ -1,5 +1,5 @@
 import Foundation
-import Integrations
+@testable import Integrations
 import Sandbox
 import Sundial
 import Testing
@@ -47,6 +47,86 @@ struct FedExClientTests {
             let after = try await fedex.labels(withReference: reference)
             #expect(after.filter { $0.status != .cancelled }.count == 1)
             #expect(try await fedex.labels(withReference: "no-such-reference").isEmpty)
+        }
+    }
+
+    @Test("track by reference sends the ship-date window FedEx requires (shipDateBegin, shipDateEndDate) and finds labels shipped in it")
+    func referenceSearchWindow() async throws {
+        let clock = MovableClock()
+        var configuration = SandboxConfiguration()
+        configuration.clock = clock.clock
+        try await withSandboxClient(configuration) { server, http in
+            let fedex = try await fedExClient(server, http)
+            let today = try await fedex.buyLabel(request, idempotencyKey: "order-30:label")
+            #expect(try await fedex.labels(withReference: "order-30:label").map(\.trackingNumber) == [today.trackingNumber])
+            // A label shipped three weeks ago is outside the window (14 days back to tomorrow).
+            clock.advance(seconds: -21 * 86_400)
+            _ = try await fedex.buyLabel(request, idempotencyKey: "order-31:label")
+            #expect(try await fedex.labels(withReference: "order-31:label").isEmpty)
+            #expect(server.ledger.count(.fedex, .labelCreated, reference: "order-31:label") == 1)
+        }
+    }
+
+    @Test("the lookup window runs from 14 days back to tomorrow, as YYYY-MM-DD in UTC")
+    func referenceSearchWindowDates() {
+        let now = Date(timeIntervalSince1970: 1_785_542_400)  // 2026-08-01T00:00:00Z
+        let window = FedExClient.referenceSearchWindow(now: now)
+        #expect(window.begin == "2026-07-18")
+        #expect(window.end == "2026-08-02")
+    }
+
+    @Test("an unreadable 200 to a purchase is retryable; the retry's lookup voids the label it bought and one label is kept")
+    func unreadablePurchase() async throws {
+        try await withSandboxClient { server, http in
+            let fedex = try await fedExClient(server, http)
+            let key = "order-32:label"
+            let reference = CustomerReference.derive(fromIdempotencyKey: key)
+            _ = try await fedex.labels(withReference: reference)  // fetch the OAuth token before faults start
+            server.faults.set(FaultSettings(unreadableAfterEffectRate: 1), for: .fedex)
+            let unreadable = try #require(await thrownError { try await fedex.buyLabel(request, idempotencyKey: key) } as? CarrierError)
+            #expect(unreadable.status == 200)
+            #expect(unreadable.retryDisposition == .retryable(after: nil))
+            server.faults.set(.none, for: .fedex)
+
+            for stray in try await fedex.labels(withReference: reference) where stray.status != .cancelled {
+                try await fedex.voidLabel(trackingNumber: stray.trackingNumber)
+            }
+            let kept = try await fedex.buyLabel(request, idempotencyKey: key)
+            #expect(server.ledger.count(.fedex, .labelCreated, reference: reference) == 2)
+            #expect(server.ledger.count(.fedex, .labelVoided, reference: reference) == 1)
+            #expect(try await fedex.labels(withReference: reference).filter { $0.status != .cancelled }.map(\.trackingNumber) == [kept.trackingNumber])
+        }
+    }
+
+    @Test("an unreadable 200 to a cancel or to a lookup is retryable, never 'done' or 'no labels'")
+    func unreadableVoidAndLookup() async throws {
+        try await withSandboxClient { server, http in
+            let fedex = try await fedExClient(server, http)
+            let label = try await fedex.buyLabel(request, idempotencyKey: "order-33:label")
+            server.faults.set(FaultSettings(unreadableAfterEffectRate: 1), for: .fedex)
+            let lookup = try #require(await thrownError { try await fedex.labels(withReference: "order-33:label") } as? CarrierError)
+            #expect(lookup.retryDisposition == .retryable(after: nil))
+            let void = try #require(await thrownError { try await fedex.voidLabel(trackingNumber: label.trackingNumber) } as? CarrierError)
+            #expect(void.status == 200)
+            #expect(void.retryDisposition == .retryable(after: nil))
+            server.faults.set(.none, for: .fedex)
+            #expect(server.ledger.count(.fedex, .labelVoided, resource: label.trackingNumber) == 1)
+            #expect(try await fedex.labels(withReference: "order-33:label").map(\.status) == [.cancelled])
+        }
+    }
+
+    @Test("a timeout after the request was sent is retryable, and the label FedEx still bought is found by reference")
+    func timeoutAfterSending() async throws {
+        try await withSandboxClient { server, http in
+            let fedex = try await fedExClient(server, http, timeout: .seconds(3))  // room for the token call on a loaded machine
+            _ = try await fedex.labels(withReference: "order-34:label")  // fetch the OAuth token before faults start
+            server.faults.set(FaultSettings(latencyMilliseconds: 6_000), for: .fedex)
+            let timedOut = try #require(await thrownError { try await fedex.buyLabel(request, idempotencyKey: "order-34:label") } as? CarrierError)
+            #expect(timedOut.status == nil)
+            #expect(timedOut.retryDisposition == .retryable(after: nil))
+            try await waitUntil { server.ledger.count(.fedex, .labelCreated, reference: "order-34:label") == 1 }
+            server.faults.set(.none, for: .fedex)
+            #expect(try await fedex.labels(withReference: "order-34:label").count == 1)
         }
     }
 

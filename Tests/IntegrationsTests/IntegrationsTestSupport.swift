@@ -45,14 +45,14 @@ func stripeClient(_ server: SandboxServer, _ http: HTTPClient) async throws -> S
     )
 }
 
-func fedExClient(_ server: SandboxServer, _ http: HTTPClient, secret: String? = nil) async throws -> FedExClient {
+func fedExClient(_ server: SandboxServer, _ http: HTTPClient, secret: String? = nil, timeout: Duration = .seconds(10)) async throws -> FedExClient {
     let fedex = server.configuration.fedex
     return FedExClient(
         httpClient: http,
         configuration: ClientConfiguration(
             baseURL: try await server.baseURL(for: .fedex),
             credentials: CarrierCredentials(clientID: fedex.clientID, clientSecret: Secret(secret ?? fedex.clientSecret), accountNumber: "740561073"),
-            timeout: .seconds(10)
+            timeout: timeout
         )
     )
 }
@@ -65,14 +65,14 @@ func authorization(_ orderID: String, amount: Int = 4999, card: String = "pm_car
     PaymentAuthorizationRequest(orderID: orderID, amountMinor: amount, currency: "usd", paymentMethod: card)
 }
 
-func upsClient(_ server: SandboxServer, _ http: HTTPClient, secret: String? = nil) async throws -> UPSClient {
+func upsClient(_ server: SandboxServer, _ http: HTTPClient, secret: String? = nil, timeout: Duration = .seconds(10)) async throws -> UPSClient {
     let ups = server.configuration.ups
     return UPSClient(
         httpClient: http,
         configuration: ClientConfiguration(
             baseURL: try await server.baseURL(for: .ups),
             credentials: CarrierCredentials(clientID: ups.clientID, clientSecret: Secret(secret ?? ups.clientSecret), accountNumber: "A1B2C3"),
-            timeout: .seconds(10)
+            timeout: timeout
         )
     )
 }
@@ -102,14 +102,24 @@ func quickBooksClient(_ server: SandboxServer, _ http: HTTPClient, rotated: (@Se
     )
 }
 
-func uspsClient(_ server: SandboxServer, _ http: HTTPClient, secret: String? = nil) async throws -> USPSClient {
+func uspsClient(_ server: SandboxServer, _ http: HTTPClient, secret: String? = nil, timeout: Duration = .seconds(10)) async throws -> USPSClient {
     let usps = server.configuration.usps
     return USPSClient(
         httpClient: http,
         configuration: ClientConfiguration(
             baseURL: try await server.baseURL(for: .usps),
             credentials: USPSCredentials(clientID: usps.clientID, clientSecret: Secret(secret ?? usps.clientSecret), crid: "56982563", mid: "904128936", accountNumber: "1000405525"),
-            timeout: .seconds(10)
+            timeout: timeout
         )
     )
+}
+
+/// Polls `condition` every 20 ms until it holds, failing the test after `timeout`.
+func waitUntil(timeout: Duration = .seconds(15), _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while ContinuousClock.now < deadline {
+        if condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("condition not met within \(timeout)")
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Integrations
+@testable import Integrations
 import Sandbox
 import Sundial
 import Testing
@@ -47,6 +47,67 @@ struct USPSClientTests {
             #expect(record.idempotencyKey == USPSIdempotencyKey.derive(fromIdempotencyKey: "order-3:label"))  // X-Idempotency-Key
             #expect(record.reference == "order-3:label")  // packageDescription.customerReference[0].referenceNumber
             #expect(label.charge == Decimal(string: "10.40"))
+        }
+    }
+
+    @Test("the label answer is read flat (LabelVendorResponse), with a nested labelMetadata as a fallback; unknown fields are ignored")
+    func labelAnswerShapes() throws {
+        let image = Data("%PDF-1.4".utf8).base64EncodedString()
+        let flat = try USPSLabelAnswer.read(Array(#"{"trackingNumber":"9400100000000000000001","postage":7.65,"SKU":"DUXP","zone":"04","labelImage":"\#(image)","somethingNew":{"a":1}}"#.utf8))
+        #expect(flat == USPSLabelAnswer(trackingNumber: "9400100000000000000001", labelImage: Array("%PDF-1.4".utf8), postage: Decimal(string: "7.65")))
+        let nested = try USPSLabelAnswer.read(Array(#"{"labelMetadata":{"trackingNumber":"9400100000000000000002","postage":"10.40"},"labelImage":"\#(image)"}"#.utf8))
+        #expect(nested.trackingNumber == "9400100000000000000002")
+        #expect(nested.postage == Decimal(string: "10.40"))
+        #expect(throws: USPSLabelAnswer.Unreadable.self) { try USPSLabelAnswer.read(Array(#"{"trackingNumber":"9400100000000000000003","labelIm"#.utf8)) }
+        #expect(throws: USPSLabelAnswer.Unreadable.self) { try USPSLabelAnswer.read(Array(#"{"labelImage":"\#(image)"}"#.utf8)) }
+    }
+
+    @Test("an unreadable 200 to a purchase is retryable; the retry with the same key returns the same label, charged once")
+    func unreadablePurchase() async throws {
+        try await withSandboxClient { server, http in
+            let usps = try await uspsClient(server, http)
+            _ = try await usps.buyLabel(request, idempotencyKey: "order-40:warmup")  // fetch both tokens before faults start
+            server.faults.set(FaultSettings(unreadableAfterEffectRate: 1), for: .usps)
+            let unreadable = try #require(await thrownError { try await usps.buyLabel(request, idempotencyKey: "order-40:label") } as? CarrierError)
+            #expect(unreadable.status == 200)
+            #expect(unreadable.retryDisposition == .retryable(after: nil))
+            #expect(server.ledger.count(.usps, .labelCreated) == 2)
+            server.faults.set(.none, for: .usps)
+            let label = try await usps.buyLabel(request, idempotencyKey: "order-40:label")
+            #expect(server.ledger.count(.usps, .labelCreated) == 2)
+            #expect(server.ledger.records(.usps, .labelCreated).last?.resource == label.trackingNumber)
+        }
+    }
+
+    @Test("an unreadable 200 to a cancel is retryable; the retried cancel succeeds")
+    func unreadableVoid() async throws {
+        try await withSandboxClient { server, http in
+            let usps = try await uspsClient(server, http)
+            let label = try await usps.buyLabel(request, idempotencyKey: "order-41:label")
+            server.faults.set(FaultSettings(unreadableAfterEffectRate: 1), for: .usps)
+            let void = try #require(await thrownError { try await usps.voidLabel(trackingNumber: label.trackingNumber) } as? CarrierError)
+            #expect(void.status == 200)
+            #expect(void.retryDisposition == .retryable(after: nil))
+            server.faults.set(.none, for: .usps)
+            try await usps.voidLabel(trackingNumber: label.trackingNumber)
+            #expect(server.ledger.count(.usps, .labelVoided, resource: label.trackingNumber) == 1)
+        }
+    }
+
+    @Test("a timeout after the request was sent is retryable; the retry with the same key gets the label USPS bought meanwhile")
+    func timeoutAfterSending() async throws {
+        try await withSandboxClient { server, http in
+            let slow = try await uspsClient(server, http, timeout: .seconds(3))  // room for the token call on a loaded machine
+            _ = try await slow.buyLabel(request, idempotencyKey: "order-42:warmup")  // fetch both tokens before faults start
+            server.faults.set(FaultSettings(latencyMilliseconds: 6_000), for: .usps)
+            let timedOut = try #require(await thrownError { try await slow.buyLabel(request, idempotencyKey: "order-42:label") } as? CarrierError)
+            #expect(timedOut.status == nil)
+            #expect(timedOut.retryDisposition == .retryable(after: nil))
+            try await waitUntil { server.ledger.count(.usps, .labelCreated) == 2 }
+            server.faults.set(.none, for: .usps)
+            let label = try await slow.buyLabel(request, idempotencyKey: "order-42:label")
+            #expect(server.ledger.count(.usps, .labelCreated) == 2)
+            #expect(server.ledger.records(.usps, .labelCreated).last?.resource == label.trackingNumber)
         }
     }
 

@@ -247,11 +247,13 @@ struct OrderLifecycleTests {
             try await h.db.withWorker { _ in
                 let id = try await h.submit(sampleOrder())
                 try await h.waitFor(id, state: .track, status: .waiting)
+                // Open long enough that the undos before the void (refund: read, then refund) cannot
+                // outlast it on a loaded machine; the void must still find it open.
                 try await h.db.client.query("""
-                    UPDATE api_limits SET circuit = 'open', circuit_until = now() + interval '2 seconds' WHERE api = 'fedex'
+                    UPDATE api_limits SET circuit = 'open', circuit_until = now() + interval '8 seconds' WHERE api = 'fedex'
                     """, logger: h.db.logger)
                 try await h.client.cancel(id, reason: "customer changed their mind", actor: "support:amy")
-                let done = try await h.db.settled(id, timeout: .seconds(30))
+                let done = try await h.db.settled(id, timeout: .seconds(60))
                 #expect(done.status == .cancelled)
                 #expect(h.count(.fedex, .labelVoided) == 1)
                 let retries = try await h.store.history(id).filter { $0.event == "undo-retry" }

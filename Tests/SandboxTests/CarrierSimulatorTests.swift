@@ -12,31 +12,6 @@ private func fedexToken(_ client: SandboxClient) async throws -> [String: String
     return ["Authorization": "Bearer \(try #require(string(token.json, "access_token")))", "X-locale": "en_US"]
 }
 
-private func fedexShipment(reference: String, packages: Int = 1) -> [String: Any] {
-    let address: [String: Any] = ["streetLines": ["1 Main St"], "city": "Memphis", "stateOrProvinceCode": "TN", "postalCode": "38116", "countryCode": "US"]
-    return [
-        "accountNumber": ["value": "740561073"],
-        "labelResponseOptions": "LABEL",
-        "requestedShipment": [
-            "shipper": ["address": address, "contact": ["personName": "SunStyle", "phoneNumber": "9015551234"]],
-            "recipients": [["address": address, "contact": ["personName": "Customer", "phoneNumber": "9015550000"]]],
-            "pickupType": "DROPOFF_AT_FEDEX_LOCATION",
-            "serviceType": "FEDEX_GROUND",
-            "packagingType": "YOUR_PACKAGING",
-            "shippingChargesPayment": ["paymentType": "SENDER"],
-            "labelSpecification": ["imageType": "PDF", "labelStockType": "PAPER_4X6"],
-            "totalWeight": 2.5,
-            "requestedPackageLineItems": Array(
-                repeating: [
-                    "weight": ["units": "LB", "value": 2.5],
-                    "customerReferences": [["customerReferenceType": "CUSTOMER_REFERENCE", "value": reference]],
-                ] as [String: Any],
-                count: packages
-            ),
-        ] as [String: Any],
-    ]
-}
-
 @Suite("Carrier simulators")
 struct CarrierSimulatorTests {
     @Test("FedEx has no idempotency: a repeated create buys a second label, found by reference and voided")
@@ -61,11 +36,7 @@ struct CarrierSimulatorTests {
             #expect(labels.byReference["order-7"] == 2)
             #expect(labels.byIdempotencyKey["order-7/label"] == 2)
 
-            let byReference = try await client.json(
-                "/fedex/track/v1/referencenumbers",
-                ["referencesInformation": ["type": "CUSTOMER_REFERENCE", "value": "order-7", "accountNumber": "740561073"]],
-                headers: auth
-            )
+            let byReference = try await client.json("/fedex/track/v1/referencenumbers", fedexReferenceSearch("order-7"), headers: auth)
             #expect(byReference.status == 200)
             let found = (value(byReference.json, "output", "completeTrackResults") as? [[String: Any]])?.compactMap { $0["trackingNumber"] as? String }
             #expect(found == [number1, number2])
@@ -86,6 +57,36 @@ struct CarrierSimulatorTests {
             #expect(track.status == 200)
             #expect(string(track.json, "output", "completeTrackResults", 0, "trackResults", 0, "latestStatusDetail", "code") == "DL")
             #expect(string(track.json, "output", "completeTrackResults", 1, "trackResults", 0, "error", "code") == "TRACKING.TRACKINGNUMBER.NOTFOUND")
+        }
+    }
+
+    @Test("FedEx track by reference requires shipDateBegin and shipDateEndDate and finds only labels shipped in that window, after the lookup lag")
+    func fedexReferenceSearchWindow() async throws {
+        let clock = MovableClock()
+        var configuration = SandboxConfiguration()
+        configuration.clock = clock.clock
+        configuration.fedex.referenceLookupLagSeconds = 30
+        try await withSandbox(configuration) { _, client in
+            let auth = try await fedexToken(client)
+            let bought = try await client.json("/fedex/ship/v1/shipments", fedexShipment(reference: "order-11"), headers: auth)
+            let number = try #require(string(bought.json, "output", "transactionShipments", 0, "masterTrackingNumber"))
+            func found(_ body: [String: Any]) async throws -> [String]? {
+                let answer = try await client.json("/fedex/track/v1/referencenumbers", body, headers: auth)
+                #expect(answer.status == 200)
+                return (value(answer.json, "output", "completeTrackResults") as? [[String: Any]])?.compactMap { $0["trackingNumber"] as? String }.filter { !$0.isEmpty }
+            }
+
+            // Without the documented window fields: 400 naming them.
+            var undated = fedexReferenceSearch("order-11")
+            undated["referencesInformation"] = ["type": "CUSTOMER_REFERENCE", "value": "order-11", "accountNumber": "740561073", "shipDateBegin": "2026-01-01"]
+            let refused = try await client.json("/fedex/track/v1/referencenumbers", undated, headers: auth)
+            #expect(refused.status == 400)
+            #expect(string(refused.json, "errors", 0, "message")?.contains("shipDateEndDate") == true)
+
+            #expect(try await found(fedexReferenceSearch("order-11")) == [], "a label bought a moment ago is not tracked yet")
+            clock.advance(seconds: 31)
+            #expect(try await found(fedexReferenceSearch("order-11")) == [number])
+            #expect(try await found(fedexReferenceSearch("order-11", begin: "2020-01-01", end: "2020-01-31")) == [])
         }
     }
 
@@ -130,36 +131,23 @@ struct CarrierSimulatorTests {
             #expect(string(token.json, "expires_in") == "14399")
             let auth = ["Authorization": "Bearer \(try #require(string(token.json, "access_token")))", "transId": "order-3-label", "transactionSrc": "sundial"]
 
-            func shipment(_ packages: Int) -> [String: Any] {
-                let address: [String: Any] = ["AddressLine": ["1 Peachtree"], "City": "Atlanta", "StateProvinceCode": "GA", "PostalCode": "30005", "CountryCode": "US"]
-                let package: [String: Any] = ["Packaging": ["Code": "02"], "PackageWeight": ["UnitOfMeasurement": ["Code": "LBS"], "Weight": "5"]]
-                return [
-                    "ShipmentRequest": [
-                        "Request": ["RequestOption": "nonvalidate", "TransactionReference": ["CustomerContext": "order-3"]],
-                        "Shipment": [
-                            "Shipper": ["Name": "SunStyle", "ShipperNumber": "A1B2C3", "Address": address],
-                            "ShipTo": ["Name": "Customer", "Address": address],
-                            "PaymentInformation": ["ShipmentCharge": [["Type": "01", "BillShipper": ["AccountNumber": "A1B2C3"]]]],
-                            "Service": ["Code": "03"],
-                            "ReferenceNumber": ["Value": "order-3"],
-                            "Package": packages == 1 ? package as Any : Array(repeating: package, count: packages) as Any,
-                        ] as [String: Any],
-                        "LabelSpecification": ["LabelImageFormat": ["Code": "GIF"], "LabelStockSize": ["Height": "6", "Width": "4"]],
-                    ] as [String: Any]
-                ]
-            }
+            func shipment(_ packages: Int) -> [String: Any] { upsShipment(packages: packages, reference: "order-3") }
             let single = try await client.json("/ups/api/shipments/v2409/ship", shipment(1), headers: auth)
             #expect(single.status == 200)
             #expect(string(single.json, "ShipmentResponse", "Response", "ResponseStatus", "Code") == "1")
             let shipmentID = try #require(string(single.json, "ShipmentResponse", "ShipmentResults", "ShipmentIdentificationNumber"))
             #expect(shipmentID.hasPrefix("1ZA1B2C303") && shipmentID.count == 18)
-            #expect(value(single.json, "ShipmentResponse", "ShipmentResults", "PackageResults") is [String: Any])
-            let gif = try #require(Data(base64Encoded: string(single.json, "ShipmentResponse", "ShipmentResults", "PackageResults", "ShippingLabel", "GraphicImage") ?? ""))
+            // From v2403 on PackageResults is always an array; older versions send one package as an object.
+            #expect((value(single.json, "ShipmentResponse", "ShipmentResults", "PackageResults") as? [Any])?.count == 1)
+            #expect(string(single.json, "ShipmentResponse", "ShipmentResults", "BillingWeight", "Weight") == "000005.0")
+            let gif = try #require(Data(base64Encoded: string(single.json, "ShipmentResponse", "ShipmentResults", "PackageResults", 0, "ShippingLabel", "GraphicImage") ?? ""))
             #expect(String(decoding: gif.prefix(6), as: UTF8.self) == "GIF89a")
+            let older = try await client.json("/ups/api/shipments/v2205/ship", shipment(1), headers: auth)
+            #expect(value(older.json, "ShipmentResponse", "ShipmentResults", "PackageResults") is [String: Any])
 
             let double = try await client.json("/ups/api/shipments/v2409/ship", shipment(2), headers: auth)
             #expect((value(double.json, "ShipmentResponse", "ShipmentResults", "PackageResults") as? [Any])?.count == 2)
-            #expect(sandbox.ledger.count(.ups, .labelCreated, reference: "order-3") == 2)
+            #expect(sandbox.ledger.count(.ups, .labelCreated, reference: "order-3") == 3)
 
             let void = try await client.send(.DELETE, "/ups/api/shipments/v2409/void/cancel/\(shipmentID)", headers: auth)
             #expect(void.status == 200)
@@ -180,11 +168,14 @@ struct CarrierSimulatorTests {
             let byReference = try await client.send(.GET, "/ups/api/track/v1/reference/details/order-3?locale=en_US&refNumType=SmallPackage", headers: auth)
             #expect(byReference.status == 200)
             let shipments = try #require(value(byReference.json, "trackResponse", "shipment") as? [[String: Any]])
-            #expect(shipments.compactMap { $0["inquiryNumber"] as? String } == [shipmentID, string(double.json, "ShipmentResponse", "ShipmentResults", "ShipmentIdentificationNumber")])
+            #expect(shipments.compactMap { $0["inquiryNumber"] as? String } == [
+                shipmentID, string(older.json, "ShipmentResponse", "ShipmentResults", "ShipmentIdentificationNumber"),
+                string(double.json, "ShipmentResponse", "ShipmentResults", "ShipmentIdentificationNumber"),
+            ])
             #expect(string(shipments[0], "package", 0, "currentStatus", "type") == "MV")
-            #expect(string(shipments[1], "package", 0, "currentStatus", "type") == "M")
-            #expect((shipments[1]["package"] as? [Any])?.count == 2)
-            #expect(string(shipments[1], "package", 0, "referenceNumber", 0, "number") == "order-3")
+            #expect(string(shipments[2], "package", 0, "currentStatus", "type") == "M")
+            #expect((shipments[2]["package"] as? [Any])?.count == 2)
+            #expect(string(shipments[2], "package", 0, "referenceNumber", 0, "number") == "order-3")
             let unknownReference = try await client.send(.GET, "/ups/api/track/v1/reference/details/no-such-order", headers: auth)
             #expect(unknownReference.status == 200)
             #expect(string(unknownReference.json, "trackResponse", "shipment", 0, "warnings", 0, "code") == "TW0001")
@@ -196,7 +187,42 @@ struct CarrierSimulatorTests {
         }
     }
 
-    @Test("USPS honours X-Idempotency-Key, answers multipart by default and JSON on request, and cancels")
+    @Test("UPS refuses a shipment-level reference for US/US and PR/PR (120541) and a Weight over 5 characters; package references are looked up")
+    func upsShipmentRules() async throws {
+        try await withSandbox { sandbox, client in
+            let token = try await client.form(
+                "/ups/security/v1/oauth/token", [("grant_type", "client_credentials")],
+                headers: ["Authorization": basicAuth("ups-sandbox-client-id", "ups-sandbox-client-secret")]
+            )
+            let auth = ["Authorization": "Bearer \(try #require(string(token.json, "access_token")))", "transId": "rules", "transactionSrc": "sundial"]
+            for pair in [("US", "US"), ("PR", "PR")] {
+                let refused = try await client.json(
+                    "/ups/api/shipments/v2409/ship", upsShipment(reference: "order-8", origin: pair.0, destination: pair.1, shipmentLevelReference: true), headers: auth)
+                #expect(refused.status == 400)
+                #expect(string(refused.json, "response", "errors", 0, "code") == "120541")
+            }
+            let tooHeavyText = try await client.json("/ups/api/shipments/v2409/ship", upsShipment(reference: "order-8", weight: "150.25"), headers: auth)
+            #expect(tooHeavyText.status == 400)
+            #expect(string(tooHeavyText.json, "response", "errors", 0, "message")?.contains("PackageWeight.Weight") == true)
+            let noOption = upsShipment(reference: "order-8").merging(["ShipmentRequest": ["Shipment": [:] as [String: Any]]]) { $1 }
+            #expect(try await client.json("/ups/api/shipments/v2409/ship", noOption, headers: auth).status == 400)
+            #expect(sandbox.ledger.count(.ups, .labelCreated) == 0)
+
+            let domestic = try await client.json("/ups/api/shipments/v2409/ship", upsShipment(reference: "order-8", weight: "150.0"), headers: auth)
+            #expect(domestic.status == 200)
+            let toCanada = try await client.json(
+                "/ups/api/shipments/v2409/ship", upsShipment(reference: "order-8", destination: "CA", shipmentLevelReference: true), headers: auth)
+            #expect(toCanada.status == 200)
+            let found = try await client.send(.GET, "/ups/api/track/v1/reference/details/order-8", headers: auth)
+            let numbers = (value(found.json, "trackResponse", "shipment") as? [[String: Any]])?.compactMap { $0["inquiryNumber"] as? String }
+            let bought = [domestic, toCanada].compactMap { string($0.json, "ShipmentResponse", "ShipmentResults", "ShipmentIdentificationNumber") }
+            #expect(bought.count == 2)
+            #expect(numbers == bought)
+            #expect(sandbox.ledger.count(.ups, .labelCreated, reference: "order-8") == 2)
+        }
+    }
+
+    @Test("USPS honours X-Idempotency-Key, answers multipart by default and the flat LabelVendorResponse on request, checks the request, and cancels")
     func uspsIdempotentLabels() async throws {
         try await withSandbox { sandbox, client in
             let token = try await client.json("/usps/oauth2/v3/token", ["grant_type": "client_credentials", "client_id": "usps-sandbox-consumer-key", "client_secret": "usps-sandbox-consumer-secret"])
@@ -218,6 +244,7 @@ struct CarrierSimulatorTests {
                 "toAddress": address,
                 "packageDescription": [
                     "mailClass": "USPS_GROUND_ADVANTAGE", "rateIndicator": "SP", "weightUOM": "lb", "weight": 1.25,
+                    "dimensionsUOM": "in", "length": 9, "width": 6, "height": 2,
                     "processingCategory": "MACHINABLE", "destinationEntryFacilityType": "NONE", "mailingDate": "2026-07-01",
                     "customerReference": [["referenceNumber": "order-5", "printReferenceNumber": true]],
                 ] as [String: Any],
@@ -230,7 +257,11 @@ struct CarrierSimulatorTests {
             #expect(first.text.contains("name=\"labelImage\""))
             let second = try await client.json("/usps/labels/v3/label", label, headers: headers.merging(["Accept": "application/vnd.usps.labels+json"]) { $1 })
             #expect(second.status == 200)
-            let number = try #require(string(second.json, "labelMetadata", "trackingNumber"))
+            #expect(second.header("Content-Type") == "application/vnd.usps.labels+json")
+            // LabelVendorResponse: allOf[LabelMetadata, {labelImage, …}], the metadata at the top level.
+            let number = try #require(string(second.json, "trackingNumber"))
+            #expect(second.json["labelMetadata"] == nil)
+            #expect(second.json["postage"] as? Double == 7.65)
             #expect(number.count == 22)
             #expect(first.text.contains(number))
             let image = try #require(Data(base64Encoded: string(second.json, "labelImage") ?? ""))
@@ -244,9 +275,25 @@ struct CarrierSimulatorTests {
             let noPaymentToken = try await client.json("/usps/labels/v3/label", label, headers: bearer)
             #expect(noPaymentToken.status == 400)
             #expect(string(noPaymentToken.json, "apiVersion") == "v3")
+            // LabelRequest takes no undocumented top-level key; packageDescription needs its dimensions;
+            // X-Idempotency-Key is a UUID.
+            let paid = bearer.merging(["X-Payment-Authorization-Token": paymentToken]) { $1 }
+            var unknownKey = label
+            unknownKey["labelMetadata"] = ["trackingNumber": "1"]
+            #expect(try await client.json("/usps/labels/v3/label", unknownKey, headers: paid).status == 400)
+            var noLength = label
+            noLength["packageDescription"] = (label["packageDescription"] as? [String: Any])?.filter { $0.key != "length" }
+            let refused = try await client.json("/usps/labels/v3/label", noLength, headers: paid)
+            #expect(refused.status == 400)
+            #expect(string(refused.json, "error", "errors", 0, "source", "parameter") == "packageDescription.length")
+            #expect(try await client.json("/usps/labels/v3/label", label, headers: paid.merging(["X-Idempotency-Key": "order-5"]) { $1 }).status == 400)
+            #expect(sandbox.ledger.count(.usps, .labelCreated) == 1)
 
             let tracked = try await client.send(.GET, "/usps/tracking/v3/tracking/\(number)?expand=DETAIL", headers: bearer)
             #expect(string(tracked.json, "statusCategory") == "Pre-Shipment")
+            // The default SUMMARY answer is a TrackingSummary: sentences, no status fields.
+            let summary = try await client.send(.GET, "/usps/tracking/v3/tracking/\(number)", headers: bearer)
+            #expect(Set(summary.json.keys) == ["trackingNumber", "expectedDeliveryDate", "eventSummaries"])
             let cancel = try await client.send(.DELETE, "/usps/labels/v3/label/\(number)", headers: bearer.merging(["X-Payment-Authorization-Token": paymentToken]) { $1 })
             #expect(cancel.status == 200)
             #expect(string(cancel.json, "status") == "CANCELED")

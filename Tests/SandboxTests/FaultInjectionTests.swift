@@ -105,25 +105,37 @@ struct FaultInjectionTests {
                 [("grant_type", "client_credentials"), ("client_id", "fedex-sandbox-api-key"), ("client_secret", "fedex-sandbox-secret-key")]
             )
             let auth = ["Authorization": "Bearer \(try #require(string(token.json, "access_token")))"]
-            let shipment: [String: Any] = [
-                "accountNumber": ["value": "740561073"],
-                "labelResponseOptions": "LABEL",
-                "requestedShipment": [
-                    "shipper": ["address": ["postalCode": "38116"]], "recipients": [["address": ["postalCode": "10001"]]],
-                    "pickupType": "USE_SCHEDULED_PICKUP", "serviceType": "FEDEX_2_DAY", "packagingType": "YOUR_PACKAGING",
-                    "shippingChargesPayment": ["paymentType": "SENDER"], "labelSpecification": ["imageType": "ZPLII", "labelStockType": "STOCK_4X6"],
-                    "requestedPackageLineItems": [["weight": ["units": "LB", "value": 1], "customerReferences": [["customerReferenceType": "CUSTOMER_REFERENCE", "value": "order-41"]]]],
-                ] as [String: Any],
-            ]
             sandbox.faults.set(FaultSettings(resetAfterEffectRate: 1), for: .fedex)
             await #expect(throws: (any Error).self) {
-                _ = try await client.json("/fedex/ship/v1/shipments", shipment, headers: auth)
+                _ = try await client.json("/fedex/ship/v1/shipments", fedexShipment(reference: "order-41"), headers: auth)
             }
             #expect(sandbox.ledger.count(.fedex, .labelCreated, reference: "order-41") == 1)
 
             sandbox.faults.clearAll()
-            let lookup = try await client.json("/fedex/track/v1/referencenumbers", ["referencesInformation": ["type": "CUSTOMER_REFERENCE", "value": "order-41"]], headers: auth)
+            let lookup = try await client.json("/fedex/track/v1/referencenumbers", fedexReferenceSearch("order-41"), headers: auth)
             #expect(lookup.status == 200)
+            #expect(string(lookup.json, "output", "completeTrackResults", 0, "trackingNumber") == sandbox.ledger.records(.fedex, .labelCreated).first?.resource)
+        }
+    }
+
+    @Test("an unreadable answer after the side effect: a 200 whose body is cut off, and the ledger sees the label")
+    func unreadableAfterEffect() async throws {
+        try await withSandbox { sandbox, client in
+            let token = try await client.form(
+                "/fedex/oauth/token",
+                [("grant_type", "client_credentials"), ("client_id", "fedex-sandbox-api-key"), ("client_secret", "fedex-sandbox-secret-key")]
+            )
+            let auth = ["Authorization": "Bearer \(try #require(string(token.json, "access_token")))"]
+            sandbox.faults.set(FaultSettings(unreadableAfterEffectRate: 1), for: .fedex)
+            let answer = try await client.json("/fedex/ship/v1/shipments", fedexShipment(reference: "order-42"), headers: auth)
+            #expect(answer.status == 200)
+            #expect(answer.header("Content-Type") == "application/json")
+            #expect((try? JSONSerialization.jsonObject(with: Data(answer.body))) == nil)
+            #expect(!answer.body.isEmpty)
+            #expect(sandbox.ledger.count(.fedex, .labelCreated, reference: "order-42") == 1)
+
+            sandbox.faults.clearAll()
+            let lookup = try await client.json("/fedex/track/v1/referencenumbers", fedexReferenceSearch("order-42"), headers: auth)
             #expect(string(lookup.json, "output", "completeTrackResults", 0, "trackingNumber") == sandbox.ledger.records(.fedex, .labelCreated).first?.resource)
         }
     }
@@ -148,3 +160,4 @@ struct FaultInjectionTests {
         #expect(first.contains(500) && first.contains(404))
     }
 }
+

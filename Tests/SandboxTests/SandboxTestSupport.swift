@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Sandbox
+import Synchronization
 import Testing
 
 /// A response read completely, with helpers to look into its JSON.
@@ -126,3 +127,10 @@ func withSandbox<Result: Sendable>(
 
 let stripeKey = "sk_test_sundialsandbox"
 let stripeAuth = ["Authorization": "Bearer \(stripeKey)"]
+
+/// A sandbox clock a test can move forward, so time-based behaviour shows without waiting.
+final class MovableClock: Sendable {
+    private let offset = Mutex<TimeInterval>(0)
+    var clock: SandboxClock { SandboxClock { [self] in Date().addingTimeInterval(self.offset.withLock { $0 }) } }
+    func advance(seconds: TimeInterval) { offset.withLock { $0 += seconds } }
+}

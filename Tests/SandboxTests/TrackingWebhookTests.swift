@@ -25,6 +25,7 @@ private struct LabelBuyer {
                 "packagingType": "YOUR_PACKAGING",
                 "shippingChargesPayment": ["paymentType": "SENDER"],
                 "labelSpecification": ["imageType": "PDF", "labelStockType": "PAPER_4X6"],
+                "totalWeight": 2,
                 "requestedPackageLineItems": [["weight": ["units": "LB", "value": 2]]],
             ] as [String: Any],
         ]
@@ -77,12 +78,13 @@ private struct LabelBuyer {
             "fromAddress": from, "toAddress": to,
             "packageDescription": [
                 "mailClass": "USPS_GROUND_ADVANTAGE", "rateIndicator": "SP", "weightUOM": "lb", "weight": 1,
+                "dimensionsUOM": "in", "length": 9, "width": 6, "height": 2,
                 "processingCategory": "MACHINABLE", "destinationEntryFacilityType": "NONE", "mailingDate": "2026-07-01",
             ] as [String: Any],
         ]
         let created = try await client.json("/usps/labels/v3/label", label, headers: headers.merging(["Accept": "application/vnd.usps.labels+json"]) { $1 })
         #expect(created.status == 200)
-        return (try #require(string(created.json, "labelMetadata", "trackingNumber")), headers)
+        return (try #require(string(created.json, "trackingNumber")), headers)
     }
 }
 
@@ -130,7 +132,7 @@ struct TrackingWebhookTests {
                     [("grant_type", "client_credentials"), ("client_id", "fedex-sandbox-api-key"), ("client_secret", "fedex-sandbox-secret-key")]
                 )
                 let track = try await client.json(
-                    "/fedex/track/v1/trackingnumbers", ["trackingInfo": [["trackingNumberInfo": ["trackingNumber": number]]]],
+                    "/fedex/track/v1/trackingnumbers", ["includeDetailedScans": true, "trackingInfo": [["trackingNumberInfo": ["trackingNumber": number]]]],
                     headers: ["Authorization": "Bearer \(string(token.json, "access_token") ?? "")"]
                 )
                 #expect(string(track.json, "output", "completeTrackResults", 0, "trackResults", 0, "latestStatusDetail", "code") == "DL")

@@ -294,12 +294,16 @@ public struct OrderWorkflow: Workflow {
             step.logger.warning("carrier failed; trying the next one", metadata: ["carrier": "\(failed)", "error": "\(reason)"])
             if let carrier = services.carriers[failed], !carrier.purchasesAreIdempotent {
                 // A purchase whose answer was lost may have left a label there: a child workflow
-                // looks for it and voids it, patiently, without holding this order up.
+                // looks for it and voids it, patiently, without holding this order up. It looks
+                // only after the sweep delay: the carrier's lookup by reference may not show a
+                // label bought seconds ago (the last attempt's), and an immediate look that finds
+                // nothing would end the sweep with that label still sold.
                 let reference = CustomerReference.derive(
                     fromIdempotencyKey: key(step, Self.labelPurpose(failed, roundsFailed: ctx.carrierRoundsFailed)))
                 let round = ctx.carrierRoundsFailed ?? 0
                 try step.startChild(StrayLabelSweep.self, key: "\(ctx.order.orderID)/\(failed)" + (round > 0 ? "/round\(round + 1)" : ""),
-                                    input: StrayLabelSweep.Input(orderID: ctx.order.orderID, carrier: failed, reference: reference))
+                                    input: StrayLabelSweep.Input(orderID: ctx.order.orderID, carrier: failed, reference: reference,
+                                                                 delaySeconds: services.settings.straySweepDelaySeconds))
             }
         }
         ctx.carrierIndex += 1

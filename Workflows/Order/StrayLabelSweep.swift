@@ -8,6 +8,16 @@ import Sundial
 /// Runs as a child workflow so the order never waits for a carrier that is down; it waits
 /// `delaySeconds` first (so a stale purchase in flight has landed), retries patiently (hours) on
 /// its own, and completes with what it voided.
+///
+/// What covers the carriers' tracking lag: FedEx's and UPS's lookups by reference may not show a
+/// label bought seconds ago, and this sweep looks only once, so it must not look at once. Both
+/// sweeps the order starts (after a purchase, keeping the bought label, and after giving up on a
+/// carrier) wait `delaySeconds` (`OrderSettings.straySweepDelaySeconds`, 5 minutes by default,
+/// `SUNDIAL_STRAY_SWEEP_DELAY_SECONDS`) before that one look, which is assumed to be longer than
+/// the lag; the lookups search ship dates from 14 days back, far longer than that. A lookup that
+/// fails, or whose answer cannot be read, throws and is retried; it never reads as "nothing
+/// there". The label step's own lookup before each purchase is immediate and may miss a label
+/// bought by the attempt just before; the sweep that follows the purchase voids that one.
 public struct StrayLabelSweep: Workflow {
     public static let name = "stray-label-sweep"
     public static let version = 1

@@ -44,12 +44,15 @@ final class LabelRegistry: Sendable {
         state.withLock { $0.labels[trackingNumber] }
     }
 
-    /// Labels of `carrier` whose customer reference is `reference`, oldest first, one per shipment.
-    func labels(carrier: SandboxAPI, reference: String) -> [ShippingLabel] {
+    /// Labels of `carrier` bought under the customer reference `reference` (at shipment or package
+    /// level), oldest first, one per shipment. Labels bought less than `lag` seconds before `now`
+    /// are not shown yet, as a carrier's tracking lags a label's creation.
+    func labels(carrier: SandboxAPI, reference: String, now: Date, lag: TimeInterval) -> [ShippingLabel] {
         state.withLock { state in
             var seen = Set<String>()
             return state.order.compactMap { state.labels[$0] }.filter { label in
-                label.carrier == carrier && label.reference == reference && seen.insert(label.trackingNumber).inserted
+                label.carrier == carrier && label.isFiled(under: reference) && now.timeIntervalSince(label.createdAt) >= lag
+                    && seen.insert(label.trackingNumber).inserted
             }
         }
     }

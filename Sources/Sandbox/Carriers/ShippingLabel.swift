@@ -9,7 +9,11 @@ struct ShippingLabel: Sendable {
     let trackingNumber: String
     /// One tracking number per package; the first equals `trackingNumber`.
     let packageTrackingNumbers: [String]
+    /// The customer reference printed on the label (the first of `references` when those are set).
     let reference: String?
+    /// Every customer reference the label was bought under, shipment and package level, in
+    /// request order. The carriers' lookups by reference search all of them.
+    var references: [String] = []
     let idempotencyKey: String?
     let service: String
     let charge: Decimal
@@ -25,6 +29,11 @@ struct ShippingLabel: Sendable {
     var recipient = ""
     /// `City, ST` of the recipient, where the last tracking events happen; `nil` when not given.
     var destination: String?
+
+    /// True when the label was bought under `reference`, at shipment or package level.
+    func isFiled(under reference: String) -> Bool {
+        self.reference == reference || references.contains(reference)
+    }
 
     /// True when the recipient name contains `marker`, ignoring case.
     func recipientContains(_ marker: String) -> Bool {

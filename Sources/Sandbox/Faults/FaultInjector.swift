@@ -16,6 +16,8 @@ public final class FaultInjector: Sendable {
         var action: Action
         var latency: Duration
         var resetAfterEffect: Bool
+        /// Served, then answered 200 with a body cut in half (see `FaultSettings.unreadableAfterEffectRate`).
+        var unreadableAfterEffect = false
     }
 
     private struct State {
@@ -117,6 +119,7 @@ public final class FaultInjector: Sendable {
             }
             let latency = Duration.milliseconds(settings.latencyMilliseconds)
             let reset = generator.chance(settings.resetAfterEffectRate)
+            let unreadable = !reset && generator.chance(settings.unreadableAfterEffectRate)
             func errorStatus() -> Int {
                 settings.errorStatus ?? (generator.next() & 1 == 0 ? 500 : 503)
             }
@@ -136,7 +139,7 @@ public final class FaultInjector: Sendable {
             if generator.chance(settings.errorRate) {
                 return Plan(action: .fail(status: errorStatus()), latency: latency, resetAfterEffect: false)
             }
-            return Plan(action: .serve, latency: latency, resetAfterEffect: reset)
+            return Plan(action: .serve, latency: latency, resetAfterEffect: reset, unreadableAfterEffect: unreadable)
         }
     }
 

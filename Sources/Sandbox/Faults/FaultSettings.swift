@@ -4,7 +4,8 @@
 /// Rates are fractions in 0...1 and are drawn from the sandbox's seeded generator, so a run with
 /// the same seed and the same request order sees the same faults. The checks run in this order:
 /// `down`, `failNext`, `hangRate`, `rateLimitRate`, `errorRate`; then `latencyMilliseconds` is
-/// added, the request is served, and `resetAfterEffectRate` may drop the connection afterwards.
+/// added, the request is served, and `resetAfterEffectRate` may drop the connection afterwards
+/// (else `unreadableAfterEffectRate` may replace the answer by one the client cannot read).
 /// Injected faults happen in front of the API (as a load balancer would), so they are never saved
 /// under an idempotency key.
 public struct FaultSettings: Sendable, Codable, Equatable {
@@ -30,8 +31,17 @@ public struct FaultSettings: Sendable, Codable, Equatable {
     /// Fraction of requests that are fully served (the side effect happens) but whose connection is
     /// then closed without a response: the "did my label get bought?" case.
     public var resetAfterEffectRate: Double
+    /// Fraction of requests that are fully served (the side effect happens) but answered 200 with
+    /// the first half of the real body, which no client can decode: the "it said OK, but what did
+    /// I buy?" case (a proxy that cut the body off). Lets tests prove such an answer is treated as
+    /// "maybe it happened" (retryable), never as a permanent failure.
+    public var unreadableAfterEffectRate: Double
     /// The next N requests get an injected error regardless of `errorRate`; counts down to 0.
     public var failNext: Int
+    /// When set, the faults apply only to requests to this path under the API's prefix (for
+    /// example `/ship/v1/shipments`); every other request of the API is served normally. Lets a
+    /// test lose purchase answers while the token, lookup and void calls still work.
+    public var onlyPath: String?
 
     public init(
         errorRate: Double = 0,
@@ -42,7 +52,9 @@ public struct FaultSettings: Sendable, Codable, Equatable {
         hangRate: Double = 0,
         down: Bool = false,
         resetAfterEffectRate: Double = 0,
-        failNext: Int = 0
+        unreadableAfterEffectRate: Double = 0,
+        failNext: Int = 0,
+        onlyPath: String? = nil
     ) {
         self.errorRate = errorRate
         self.errorStatus = errorStatus
@@ -52,7 +64,9 @@ public struct FaultSettings: Sendable, Codable, Equatable {
         self.hangRate = hangRate
         self.down = down
         self.resetAfterEffectRate = resetAfterEffectRate
+        self.unreadableAfterEffectRate = unreadableAfterEffectRate
         self.failNext = failNext
+        self.onlyPath = onlyPath
     }
 
     /// No faults: the API behaves.
@@ -70,14 +84,19 @@ public struct FaultSettings: Sendable, Codable, Equatable {
         hangRate = try container.decodeIfPresent(Double.self, forKey: .hangRate) ?? defaults.hangRate
         down = try container.decodeIfPresent(Bool.self, forKey: .down) ?? defaults.down
         resetAfterEffectRate = try container.decodeIfPresent(Double.self, forKey: .resetAfterEffectRate) ?? defaults.resetAfterEffectRate
+        unreadableAfterEffectRate = try container.decodeIfPresent(Double.self, forKey: .unreadableAfterEffectRate) ?? defaults.unreadableAfterEffectRate
         failNext = try container.decodeIfPresent(Int.self, forKey: .failNext) ?? defaults.failNext
+        onlyPath = try container.decodeIfPresent(String.self, forKey: .onlyPath)
     }
 
     /// Problems that make the setting meaningless (rates outside 0...1, negative delays).
     var validationErrors: [String] {
         var errors: [String] = []
-        for (name, rate) in [("errorRate", errorRate), ("rateLimitRate", rateLimitRate), ("hangRate", hangRate), ("resetAfterEffectRate", resetAfterEffectRate)]
-        where !(0...1).contains(rate) {
+        let rates = [
+            ("errorRate", errorRate), ("rateLimitRate", rateLimitRate), ("hangRate", hangRate),
+            ("resetAfterEffectRate", resetAfterEffectRate), ("unreadableAfterEffectRate", unreadableAfterEffectRate),
+        ]
+        for (name, rate) in rates where !(0...1).contains(rate) {
             errors.append("\(name) must be between 0 and 1")
         }
         if latencyMilliseconds < 0 { errors.append("latencyMilliseconds must not be negative") }

@@ -11,6 +11,10 @@ extension FedExSimulator {
         else {
             return FedExError.invalidInput(["trackingInfo"], customerTransactionID: request.header("x-customer-transaction-id"))
         }
+        // Required by the document, as a boolean, next to `trackingInfo`.
+        guard body["includeDetailedScans"]?.boolValue != nil else {
+            return FedExError.invalidInput(["includeDetailedScans"], customerTransactionID: request.header("x-customer-transaction-id"))
+        }
         guard infos.count <= 30 else {
             return FedExError.response(status: .badRequest, code: "TRACKING.TRACKINGNUMBERS.LIMITEXCEEDED", message: "Please limit your request to 30 tracking numbers.")
         }
@@ -21,7 +25,8 @@ extension FedExSimulator {
                     "trackingNumber": .string(number),
                     "trackResults": [
                         [
-                            "trackingNumberInfo": ["trackingNumber": .string(number), "trackingNumberUniqueId": "", "carrierCode": ""],
+                            // No carrierCode: the document enumerates it, and "" is not among the values.
+                            "trackingNumberInfo": ["trackingNumber": .string(number)],
                             "error": [
                                 "code": "TRACKING.TRACKINGNUMBER.NOTFOUND",
                                 "message": "Tracking number cannot be found. Please correct the tracking number and try again.",
@@ -35,14 +40,30 @@ extension FedExSimulator {
         return trackResponse(results)
     }
 
+    /// Track by reference: `referencesInformation` with `value`, `shipDateBegin` and
+    /// `shipDateEndDate` (`YYYY-MM-DD`), all three required by `Full_Schema_Tracking_References`.
+    /// Only labels whose ship date (the day they were bought, sandbox clock) falls in that window
+    /// are found. A `shipDateEnd` (the name the schema's own example uses) may come along; only the
+    /// required `shipDateEndDate` is read.
     func trackByReference(_ request: Request) async throws -> Response {
         var request = request
-        guard let body = try? JSONValue.parse(try await request.bodyBytes()),
-            let reference = body["referencesInformation"]?["value"]?.stringValue, !reference.isEmpty
-        else {
-            return FedExError.invalidInput(["referencesInformation.value"], customerTransactionID: request.header("x-customer-transaction-id"))
+        let transactionID = request.header("x-customer-transaction-id")
+        guard let body = try? JSONValue.parse(try await request.bodyBytes()), let information = body["referencesInformation"] else {
+            return FedExError.invalidInput(["referencesInformation"], customerTransactionID: transactionID)
         }
-        let found = labels.labels(carrier: .fedex, reference: reference)
+        var missing: [String] = []
+        let reference = information["value"]?.stringValue ?? ""
+        if reference.isEmpty { missing.append("referencesInformation.value") }
+        let begin = information["shipDateBegin"]?.stringValue.flatMap(Self.day)
+        let end = information["shipDateEndDate"]?.stringValue.flatMap(Self.day)
+        if begin == nil { missing.append("referencesInformation.shipDateBegin") }
+        if end == nil { missing.append("referencesInformation.shipDateEndDate") }
+        if let scans = body["includeDetailedScans"], scans.boolValue == nil { missing.append("includeDetailedScans") }
+        guard missing.isEmpty, let begin, let end else { return FedExError.invalidInput(missing, customerTransactionID: transactionID) }
+        let found = labels.labels(carrier: .fedex, reference: reference, now: clock.now, lag: configuration.referenceLookupLagSeconds).filter { label in
+            let shipped = clock.day(label.createdAt)
+            return begin <= shipped && shipped <= end
+        }
         guard !found.isEmpty else {
             return trackResponse([
                 [
@@ -63,6 +84,13 @@ extension FedExSimulator {
                 ["trackingNumber": .string(label.trackingNumber), "trackResults": [trackResult(label, number: label.trackingNumber)]]
             }
         )
+    }
+
+    /// `text` when it is a `YYYY-MM-DD` date (so it orders like the day it names), else `nil`.
+    static func day(_ text: String) -> String? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.map(\.count) == [4, 2, 2], parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) else { return nil }
+        return text
     }
 
     private func trackResponse(_ results: [JSONValue]) -> Response {

@@ -5,6 +5,7 @@ import Hummingbird
 /// (`/ship/v1/shipments`, `/ship/v1/shipments/cancel`) and Track (`/track/v1/trackingnumbers`,
 /// `/track/v1/referencenumbers`). Like the real service it has no idempotency: every create buys
 /// another label, and the customer reference is kept so duplicates can be found and voided.
+/// Shipments are checked as FedEx checks them (``FedExShipmentRules``).
 struct FedExSimulator: Sendable {
     let configuration: SandboxConfiguration.FedEx
     let tokens: OAuthTokenStore
@@ -85,26 +86,15 @@ struct FedExSimulator: Sendable {
         }
         let shipment = body["requestedShipment"] ?? .null
         let packages = shipment["requestedPackageLineItems"]?.arrayValue ?? []
-        var missing: [String] = []
-        if body["labelResponseOptions"]?.isNonEmptyString != true { missing.append("labelResponseOptions") }
-        for field in ["shipper", "pickupType", "serviceType", "packagingType", "shippingChargesPayment", "labelSpecification"] where shipment[field] == nil {
-            missing.append("requestedShipment.\(field)")
-        }
-        if shipment["recipients"]?.arrayValue?.isEmpty != false { missing.append("requestedShipment.recipients") }
-        if shipment["labelSpecification"]?["imageType"]?.isNonEmptyString != true { missing.append("requestedShipment.labelSpecification.imageType") }
-        if shipment["labelSpecification"]?["labelStockType"]?.isNonEmptyString != true { missing.append("requestedShipment.labelSpecification.labelStockType") }
-        if shipment["shippingChargesPayment"]?["paymentType"]?.isNonEmptyString != true { missing.append("requestedShipment.shippingChargesPayment.paymentType") }
-        if packages.isEmpty { missing.append("requestedShipment.requestedPackageLineItems") }
-        for (index, package) in packages.enumerated() where package["weight"]?["value"]?.decimalValue == nil {
-            missing.append("requestedShipment.requestedPackageLineItems[\(index)].weight")
-        }
-        guard missing.isEmpty else { return FedExError.invalidInput(missing, customerTransactionID: customerTransactionID) }
+        let invalid = FedExShipmentRules.invalidFields(in: body)
+        guard invalid.isEmpty else { return FedExError.invalidInput(invalid, customerTransactionID: customerTransactionID) }
 
         let urlOnly = body["labelResponseOptions"]?.stringValue == "URL_ONLY"
         let format = LabelImage.Format(vendorName: shipment["labelSpecification"]?["imageType"]?.stringValue ?? "PDF")
         let service = shipment["serviceType"]?.stringValue ?? "FEDEX_GROUND"
         let references = packages.flatMap { $0["customerReferences"]?.arrayValue ?? [] }
         let reference = (references.first { $0["customerReferenceType"]?.stringValue == "CUSTOMER_REFERENCE" } ?? references.first)?["value"]?.stringValue
+        let customerReferences = references.filter { $0["customerReferenceType"]?.stringValue == "CUSTOMER_REFERENCE" }.compactMap { $0["value"]?.stringValue }
         let numbers = packages.map { _ in Self.trackingNumber(labels.nextSequence(.fedex)) }
         let charge = Self.rate(service: service) * Decimal(packages.count)
         let recipient = shipment["recipients"]?[0]
@@ -115,6 +105,7 @@ struct FedExSimulator: Sendable {
             trackingNumber: numbers[0],
             packageTrackingNumbers: numbers,
             reference: reference,
+            references: customerReferences,
             idempotencyKey: customerTransactionID,
             service: service,
             charge: charge,

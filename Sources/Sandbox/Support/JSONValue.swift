@@ -67,6 +67,14 @@ enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// A JSON number (not a string holding one).
+    var isNumber: Bool {
+        switch self {
+        case .int, .decimal: return true
+        default: return false
+        }
+    }
+
     var isNonEmptyString: Bool {
         if case .string(let value) = self { return !value.isEmpty }
         return false

@@ -8,7 +8,8 @@ import Hummingbird
 /// require the `transId` and `transactionSrc` headers. A number or reference with no label is a 200
 /// whose shipment carries `warnings[{code:"TW0001"}]` (karrio's fixture for the details call; the
 /// sandbox answers the reference call the same way). The reference call reports one `shipment` per
-/// shipment bought under the reference, oldest first, with `inquiryNumber` its 1Z shipment number;
+/// shipment bought under the reference, at shipment or at package level (a US/US or PR/PR shipment
+/// can only carry it on the package), oldest first, with `inquiryNumber` its 1Z shipment number;
 /// the query parameters UPS defines there (`locale`, `fromPickUpDate`, `toPickUpDate`, `refNumType`,
 /// `shipperNum`, `destCountry`, `destZip`) are accepted and ignored.
 extension UPSSimulator {
@@ -29,7 +30,7 @@ extension UPSSimulator {
         guard !referenceNumber.isEmpty, referenceNumber.count <= 35 else {
             return UPSError.response(status: .badRequest, code: "TV1002", message: "Invalid reference number")
         }
-        let found = labels.labels(carrier: .ups, reference: referenceNumber)
+        let found = labels.labels(carrier: .ups, reference: referenceNumber, now: clock.now, lag: configuration.referenceLookupLagSeconds)
         guard !found.isEmpty else { return Self.notFound(referenceNumber) }
         let shipments = found.map { label in
             shipment(label, inquiryNumber: label.trackingNumber, packages: label.packageTrackingNumbers)
@@ -88,9 +89,14 @@ extension UPSSimulator {
             "deliveryDate": .array(deliveryDate),
             "activity": [activity],
             "currentStatus": status,
-            "referenceNumber": .array(label.reference.map { [["type": "PACKAGE", "number": .string($0)]] } ?? []),
+            "referenceNumber": .array(Self.referenceNumbers(label).map { ["type": "PACKAGE", "number": .string($0)] }),
             "service": ["code": .string(label.service), "description": .string(label.service)],
         ]
+    }
+
+    /// Every reference the label was bought under (the lookup by reference searches them all).
+    private static func referenceNumbers(_ label: ShippingLabel) -> [String] {
+        label.references.isEmpty ? label.reference.map { [$0] } ?? [] : label.references
     }
 
     /// UPS status type (`M` manifest, `MV` voided, `I` in progress, `D` delivered, `X` exception),

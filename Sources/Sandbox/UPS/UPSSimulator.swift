@@ -4,9 +4,10 @@ import Hummingbird
 /// The simulated UPS APIs under `/ups`: OAuth client credentials with HTTP Basic client auth
 /// (`/security/v1/oauth/token`), Shipping (`/api/shipments/{version}/ship`, `…/void/cancel/{id}`)
 /// and Tracking (`/api/track/v1/details/{inquiryNumber}`, `/api/track/v1/reference/details/{referenceNumber}`).
-/// No idempotency: a repeated ship call buys a second label, and the shipment's `ReferenceNumber`
-/// is kept so the reference lookup finds every label bought under it. `PackageResults` is an
-/// object for one package and an array for several.
+/// No idempotency: a repeated ship call buys a second label, and every `ReferenceNumber` (shipment
+/// and package level) is kept so the reference lookup finds every label bought under it. Requests
+/// are checked as UPS checks them (``UPSShipmentRules``). `PackageResults` is an array from `v2403`
+/// on; older versions answer one package as a single object.
 struct UPSSimulator: Sendable {
     let configuration: SandboxConfiguration.UPS
     let tokens: OAuthTokenStore
@@ -80,25 +81,15 @@ struct UPSSimulator: Sendable {
         guard let body = try? JSONValue.parse(try await request.bodyBytes()), let shipmentRequest = body["ShipmentRequest"] else {
             return UPSError.missing("ShipmentRequest")
         }
-        guard shipmentRequest["Request"] != nil else { return UPSError.missing("Request") }
-        guard let shipment = shipmentRequest["Shipment"] else { return UPSError.missing("Shipment") }
-        guard let shipperNumber = shipment["Shipper"]?["ShipperNumber"]?.stringValue, !shipperNumber.isEmpty else {
-            return UPSError.missing("Shipper.ShipperNumber")
-        }
-        for field in ["Shipper", "ShipTo"] {
-            guard shipment[field]?["Name"]?.isNonEmptyString == true else { return UPSError.missing("\(field).Name") }
-            guard shipment[field]?["Address"] != nil else { return UPSError.missing("\(field).Address") }
-        }
-        guard shipment["PaymentInformation"] != nil else { return UPSError.missing("PaymentInformation") }
-        guard let service = shipment["Service"]?["Code"]?.stringValue, !service.isEmpty else { return UPSError.missing("Service.Code") }
+        if let problem = UPSShipmentRules.problem(in: shipmentRequest) { return problem }
+        let shipment = shipmentRequest["Shipment"] ?? .null
+        let shipperNumber = shipment["Shipper"]?["ShipperNumber"]?.stringValue ?? ""
+        let service = shipment["Service"]?["Code"]?.stringValue ?? ""
         let packages = (shipment["Package"] ?? .null).asList
-        guard !packages.isEmpty else { return UPSError.missing("Package") }
-        for package in packages {
-            guard package["PackageWeight"]?["Weight"]?.decimalValue != nil else { return UPSError.missing("Package.PackageWeight.Weight") }
-        }
 
         let format = LabelImage.Format(vendorName: shipmentRequest["LabelSpecification"]?["LabelImageFormat"]?["Code"]?.stringValue ?? "GIF")
-        let reference = Self.firstReference(shipment["ReferenceNumber"]) ?? packages.lazy.compactMap { Self.firstReference($0["ReferenceNumber"]) }.first
+        let references = Self.referenceValues(shipment["ReferenceNumber"]) + packages.flatMap { Self.referenceValues($0["ReferenceNumber"]) }
+        let reference = references.first
         let transID = request.header("transId")
         let numbers = packages.map { _ in Self.trackingNumber(shipper: shipperNumber, service: service, sequence: labels.nextSequence(.ups)) }
         let charge = Self.rate(service: service) * Decimal(packages.count)
@@ -108,6 +99,7 @@ struct UPSSimulator: Sendable {
             trackingNumber: numbers[0],
             packageTrackingNumbers: numbers,
             reference: reference,
+            references: references,
             idempotencyKey: transID,
             service: service,
             charge: charge,
@@ -149,9 +141,9 @@ struct UPSSimulator: Sendable {
                         "ServiceOptionsCharges": ["CurrencyCode": "USD", "MonetaryValue": "0.00"],
                         "TotalCharges": ["CurrencyCode": "USD", "MonetaryValue": .string(money)],
                     ],
-                    "BillingWeight": ["UnitOfMeasurement": ["Code": "LBS", "Description": "Pounds"], "Weight": "1.0"],
+                    "BillingWeight": ["UnitOfMeasurement": ["Code": "LBS", "Description": "Pounds"], "Weight": .string(Self.billingWeight(packages))],
                     "ShipmentIdentificationNumber": .string(numbers[0]),
-                    "PackageResults": results.count == 1 ? results[0] : .array(results),
+                    "PackageResults": results.count == 1 && !Self.packageResultsAlwaysArray(version: version) ? results[0] : .array(results),
                 ],
             ]
         ])
@@ -173,7 +165,7 @@ struct UPSSimulator: Sendable {
                 "VoidShipmentResponse": [
                     "Response": ["ResponseStatus": ["Code": "1", "Description": "Success"], "TransactionReference": ["TransactionIdentifier": .string(RandomIDs.alphanumeric(22))]],
                     "SummaryResult": ["Status": ["Code": "1", "Description": "Success"]],
-                    "PackageLevelResult": .array(
+                    "PackageLevelResults": .array(
                         label.packageTrackingNumbers.map { ["TrackingNumber": .string($0), "Status": ["Code": "1", "Description": "Voided"]] }
                     ),
                 ]
@@ -181,9 +173,25 @@ struct UPSSimulator: Sendable {
         }
     }
 
-    private static func firstReference(_ value: JSONValue?) -> String? {
-        guard let value else { return nil }
-        return value.asList.lazy.compactMap { $0["Value"]?.stringValue }.first
+    /// The `Value`s of a `ReferenceNumber` (an array, or one object as UPS's examples send it).
+    private static func referenceValues(_ value: JSONValue?) -> [String] {
+        (value ?? .null).asList.compactMap { $0["Value"]?.stringValue }
+    }
+
+    /// `PackageResults` is always an array from `v2403` on; older versions answer one package as
+    /// a single object (the Shipping document's description of `PackageResults`).
+    static func packageResultsAlwaysArray(version: String) -> Bool {
+        (Int(version.dropFirst()) ?? 0) >= 2403
+    }
+
+    /// `BillingWeight.Weight`: the document fixes it at exactly 8 characters, so the sandbox writes
+    /// the billed (whole, rounded up) pounds zero-padded with one decimal, e.g. `000003.0`.
+    static func billingWeight(_ packages: [JSONValue]) -> String {
+        var total = packages.compactMap { $0["PackageWeight"]?["Weight"]?.decimalValue }.reduce(Decimal(0), +)
+        var whole = Decimal()
+        NSDecimalRound(&whole, &total, 0, .up)
+        let digits = NSDecimalNumber(decimal: whole).stringValue + ".0"
+        return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
     }
 
     /// 1Z + 6-character shipper number + 2-digit service + 8 digits = 18 characters.

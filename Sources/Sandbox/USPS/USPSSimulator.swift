@@ -3,9 +3,10 @@ import Hummingbird
 import Synchronization
 
 /// The simulated USPS v3 REST APIs under `/usps`: OAuth (`/oauth2/v3/token`), the payment
-/// authorization token (`/payments/v3/payment-authorization`), labels (`/labels/v3/label`, with
-/// `X-Idempotency-Key` honoured per CRID), cancel, and tracking (`/tracking/v3/tracking/{number}`),
-/// all behind a small hourly quota.
+/// authorization token (`/payments/v3/payment-authorization`), labels (`/labels/v3/label`, checked
+/// as USPS checks them (``USPSLabelRules``), with `X-Idempotency-Key` honoured per CRID), cancel,
+/// and tracking (`/tracking/v3/tracking/{number}`: a `TrackingSummary` by default, the
+/// `TrackingDetails` with status fields for `expand=DETAIL`), all behind a small hourly quota.
 final class USPSSimulator: Sendable {
     private struct IdempotentLabel {
         let payload: JSONValue
@@ -154,27 +155,14 @@ final class USPSSimulator: Sendable {
         guard let body = try? JSONValue.parse(try await request.bodyBytes()) else {
             return USPSError.response(status: .badRequest, code: "400", message: "Bad Request", detail: "The request body is not valid JSON.")
         }
-        for field in ["fromAddress", "toAddress", "packageDescription"] where body[field]?.objectValue == nil {
-            return USPSError.response(status: .badRequest, code: "400", message: "Bad Request", detail: "\(field) is required.", parameter: field)
-        }
-        for field in ["streetAddress", "city", "state", "ZIPCode"] {
-            for side in ["fromAddress", "toAddress"] where body[side]?[field]?.isNonEmptyString != true {
-                return USPSError.response(status: .badRequest, code: "400", message: "Bad Request", detail: "\(side).\(field) is required.", parameter: "\(side).\(field)")
-            }
-        }
-        let package = body["packageDescription"]!
-        for field in ["mailClass", "rateIndicator", "weightUOM", "processingCategory", "destinationEntryFacilityType", "mailingDate"]
-        where package[field]?.isNonEmptyString != true {
-            return USPSError.response(status: .badRequest, code: "400", message: "Bad Request", detail: "packageDescription.\(field) is required.", parameter: "packageDescription.\(field)")
-        }
-        guard let weight = package["weight"]?.decimalValue, weight > 0 else {
-            return USPSError.response(status: .badRequest, code: "400", message: "Bad Request", detail: "packageDescription.weight must be greater than 0.", parameter: "packageDescription.weight")
-        }
+        let key = request.header("X-Idempotency-Key")
+        if let problem = USPSLabelRules.problem(in: body, idempotencyKey: key) { return problem }
+        let package = body["packageDescription"] ?? .null
+        let weight = package["weight"]?.decimalValue ?? 0
         let imageType = body["imageInfo"]?["imageType"]?.stringValue ?? "PDF"
         let receiptOption = body["imageInfo"]?["receiptOption"]?.stringValue ?? "NONE"
         let wantsJSON = (request.header("Accept") ?? "").contains("application/vnd.usps.labels+json")
 
-        let key = request.header("X-Idempotency-Key")
         if let key, !key.isEmpty {
             let scoped = crid + "\u{0}" + key
             let existing = idempotency.withLock { $0[scoped] }
@@ -189,7 +177,7 @@ final class USPSSimulator: Sendable {
             }
         }
 
-        let mailClass = package["mailClass"]!.stringValue!
+        let mailClass = package["mailClass"]?.stringValue ?? ""
         let reference = package["customerReference"]?.arrayValue?.first?["referenceNumber"]?.stringValue
         let number = Self.trackingNumber(labels.nextSequence(.usps))
         let postage = Self.postage(mailClass: mailClass)
@@ -236,16 +224,19 @@ final class USPSSimulator: Sendable {
     }
 
     /// The label response: `multipart/form-data` by default (parts `labelMetadata`, `labelImage`
-    /// as base64, `receiptImage`), or one JSON document when asked for `application/vnd.usps.labels+json`.
+    /// as base64, `receiptImage`), or, when asked for `application/vnd.usps.labels+json`, the
+    /// documented `LabelVendorResponse`: the metadata fields at the top level next to the base64
+    /// `labelImage` (and `receiptImage`).
     private func render(label: ShippingLabel, metadata: JSONValue, imageType: String, receiptOption: String, json: Bool, replayed: Bool) -> Response {
         let image = imageType == "NONE" ? nil : LabelImage.base64(label.imageFormat, carrier: "USPS", trackingNumber: label.trackingNumber, reference: label.reference)
         let receipt = receiptOption == "SEPARATE_PAGE" ? LabelImage.base64(.pdf, carrier: "USPS RECEIPT", trackingNumber: label.trackingNumber, reference: label.reference) : nil
         let headers = replayed ? ["X-Idempotent-Replay": "true"] : [:]
         if json {
-            var document: [String: JSONValue] = ["labelMetadata": metadata]
+            // `LabelVendorResponse`: `allOf[LabelMetadata, {labelImage, receiptImage, …}]`, one flat object.
+            var document = metadata.objectValue ?? [:]
             if let image { document["labelImage"] = .string(image) }
             if let receipt { document["receiptImage"] = .string(receipt) }
-            return .json(.object(document), headers: headers)
+            return .bytes(JSONValue.object(document).serialized(), contentType: "application/vnd.usps.labels+json", headers: headers)
         }
         let boundary = "usps-" + RandomIDs.hex(24)
         var parts: [(name: String, filename: String?, type: String, body: String)] = [("labelMetadata", nil, "application/json", metadata.serializedString)]
@@ -296,18 +287,24 @@ final class USPSSimulator: Sendable {
         guard let label = labels.label(trackingNumber), label.carrier == .usps else {
             return USPSError.response(status: .notFound, code: "404", message: "Not Found", detail: "The tracking number \(trackingNumber) was not found.", parameter: "trackingNumber")
         }
-        let expand = request.queryFields["expand"] ?? "SUMMARY"
+        let expand = (request.queryFields["expand"] ?? "SUMMARY").uppercased()
+        guard expand == "SUMMARY" || expand == "DETAIL" else {
+            return USPSError.response(status: .badRequest, code: "400", message: "Bad Request", detail: "expand must be SUMMARY or DETAIL.", parameter: "expand")
+        }
         let current = Self.status(label)
+        let expected = clock.day(label.createdAt.addingTimeInterval(2 * 86400))
+        let summary = "\(current.summary) (\(clock.day(label.statusChangedAt)))"
+        guard expand == "DETAIL" else {
+            // `TrackingSummary` (no other fields allowed): sentences only, newest first.
+            return .json(["trackingNumber": .string(trackingNumber), "expectedDeliveryDate": .string(expected), "eventSummaries": [.string(summary)]])
+        }
         var document: [String: JSONValue] = [
             "trackingNumber": .string(trackingNumber),
             "statusCategory": .string(current.category),
             "status": .string(current.status),
-            "statusSummary": .string("\(current.summary) (\(clock.day(label.statusChangedAt)))"),
-            "mailClass": .string(label.service),
-            "expectedDeliveryDate": .string(clock.day(label.createdAt.addingTimeInterval(2 * 86400))),
-        ]
-        if expand.uppercased() == "DETAIL" {
-            document["trackingEvents"] = [
+            "statusSummary": .string(summary),
+            "mailType": "DOMESTIC_MAIL",
+            "trackingEvents": [
                 [
                     "eventType": .string(current.status),
                     "eventTimestamp": .string(clock.iso8601(label.statusChangedAt, fractional: false)),
@@ -317,10 +314,18 @@ final class USPSSimulator: Sendable {
                     "eventState": "GA",
                     "eventZIP": "30301",
                 ]
-            ]
-        }
+            ],
+        ]
+        // `TrackingDetails.mailClass` enumerates tracking's own names, which lack
+        // USPS_GROUND_ADVANTAGE: a class outside the list is left out.
+        if Self.trackingMailClasses.contains(label.service) { document["mailClass"] = .string(label.service) }
         return .json(.object(document))
     }
+
+    /// The `mailClass` values of tracking's `TrackingDetails` that labels can be bought with.
+    static let trackingMailClasses: Set<String> = [
+        "BOUND_PRINTED_MATTER", "LIBRARY_MAIL", "MEDIA_MAIL", "PRIORITY_MAIL_EXPRESS", "PARCEL_SELECT_LIGHTWEIGHT", "PRIORITY_MAIL", "PARCEL_SELECT",
+    ]
 
     private static func status(_ label: ShippingLabel) -> (category: String, status: String, summary: String, code: String) {
         if label.voided { return ("Pre-Shipment", "Label Cancelled", "The shipping label was cancelled", "MA") }

@@ -41,6 +41,26 @@ struct RecordedSandbox: Sendable {
     }
 }
 
+extension RecordedSandbox {
+    /// Runs `scenario` and returns what crossed the wire for `api`, also when the scenario
+    /// stopped on an error (recorded as a test issue): a client that drops a required field is
+    /// refused by the simulator, and the contract check must still name the field.
+    static func record(
+        _ api: SandboxAPI, _ configuration: SandboxConfiguration = SandboxConfiguration(),
+        sourceLocation: SourceLocation = #_sourceLocation,
+        _ scenario: (RecordedSandbox) async throws -> Void
+    ) async throws -> [RecordedExchange] {
+        try await with(configuration) { sandbox in
+            do {
+                try await scenario(sandbox)
+            } catch {
+                Issue.record("the \(api) scenario stopped: \(error)", sourceLocation: sourceLocation)
+            }
+            return sandbox.exchanges(api)
+        }
+    }
+}
+
 /// Runs a client call whose failure is part of the scenario (a decline, an injected 503) and
 /// returns its error, so the recorded exchange is checked whatever the client made of it.
 @discardableResult

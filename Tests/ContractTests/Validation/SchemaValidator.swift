@@ -41,6 +41,9 @@ struct SchemaValidator: Sendable {
     /// Form fields, query, path and header values arrive as text: a string may then stand for an
     /// integer, a number or a boolean.
     let textEncoded: Bool
+    /// Accept a value matching several `oneOf` alternatives (as `anyOf`), for a document whose
+    /// alternatives overlap (USPS tracking: every summary is also a valid detail).
+    var oneOfMayOverlap = false
 
     func validate(_ value: JSON, against schema: JSON, part: String, rule: String) -> [Violation] {
         check(value, schema, path: "", part: part, rule: rule, depth: 0)
@@ -85,7 +88,7 @@ struct SchemaValidator: Sendable {
             let matches = outcomes.filter(\.isEmpty).count
             if matches == 0 {
                 found.append(noneMatched("oneOf", alternatives, outcomes, path: path, part: part, rule: rule))
-            } else if matches > 1 {
+            } else if matches > 1, !oneOfMayOverlap {
                 found.append(violation(part, path, "matches \(matches) of the oneOf alternatives; exactly one is allowed", rule))
             }
         }
