@@ -20,8 +20,19 @@ public protocol Carrier: Sendable {
     /// True when the carrier dedupes a retried purchase itself (USPS `X-Idempotency-Key`), so no
     /// duplicate can exist to look for.
     var purchasesAreIdempotent: Bool { get }
+    /// Voids the label bought under `idempotencyKey`, if one was: how an order that gave up on a
+    /// carrier with idempotent purchases undoes a purchase whose answer it never read. Returns
+    /// the voided label's tracking number, nil when no label was bought under the key.
+    func voidLabel(boughtWithIdempotencyKey idempotencyKey: String) async throws -> String?
 }
 
 extension Carrier {
     public var purchasesAreIdempotent: Bool { false }
+
+    /// Carriers without idempotent purchases find their labels by reference instead
+    /// (``labels(withReference:)``).
+    public func voidLabel(boughtWithIdempotencyKey idempotencyKey: String) async throws -> String? {
+        throw CarrierError(carrier: name, operation: "voidLabel(boughtWithIdempotencyKey:)", status: nil, codes: [],
+                           message: "\(name) has no purchase idempotency key; look labels up by reference", retryDisposition: .permanent)
+    }
 }

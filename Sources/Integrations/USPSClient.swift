@@ -94,6 +94,26 @@ public struct USPSClient: Carrier {
         logger.info("usps label cancelled", metadata: ["tracking_number": "\(trackingNumber)", "status": "\(status)"])
     }
 
+    /// `DELETE /labels/v3/label` with the purchase's `X-Idempotency-Key`: USPS cancels the label
+    /// bought under that key (unique per CRID) and echoes it; 404 when none was bought.
+    public func voidLabel(boughtWithIdempotencyKey idempotencyKey: String) async throws -> String? {
+        let operation = "DELETE /labels/v3/label"
+        let response: HTTPExchange.Response
+        do {
+            response = try await paid(.DELETE, "/labels/v3/label", body: nil, extraHeaders: [
+                ("X-Idempotency-Key", USPSIdempotencyKey.derive(fromIdempotencyKey: idempotencyKey)), ("Accept", "application/json"),
+            ])
+        } catch let error as CarrierError where error.status == 404 {
+            return nil
+        }
+        let answer = JSONDocument(bytes: response.body)
+        guard let number = answer["trackingNumber"].string, let status = answer["status"].string, ["CANCELED", "DISPUTED"].contains(status) else {
+            throw CarrierError.unreadableAnswer(carrier: name, operation: operation, status: response.status, missing: "no trackingNumber and status CANCELED or DISPUTED")
+        }
+        logger.info("usps label cancelled by its purchase key", metadata: ["tracking_number": "\(number)", "status": "\(status)"])
+        return number
+    }
+
     public func track(trackingNumber: String) async throws -> TrackingInfo {
         let operation = "GET /tracking/v3/tracking"
         // `expand=DETAIL`: only `TrackingDetails` carries `statusCategory` and `status`; the

@@ -124,12 +124,19 @@ struct CarrierContractTests {
                 credentials: USPSCredentials(clientID: defaults.clientID, clientSecret: Secret(defaults.clientSecret),
                                              crid: "56982563", mid: "904128936", accountNumber: "1000405525"),
                 timeout: .seconds(10)))
-            try await Self.exercise(usps, api: .usps, in: sandbox, service: "USPS_GROUND_ADVANTAGE")
+            try await Self.exercise(usps, api: .usps, in: sandbox, service: "USPS_GROUND_ADVANTAGE") { carrier in
+                // Cancel by the purchase's key (the undo of a purchase whose answer was lost), and a key that bought nothing.
+                let request = LabelRequest(shipper: Self.shipper, recipient: Self.recipient, weightPounds: 1, service: "USPS_GROUND_ADVANTAGE", shipDate: "2026-12-07")
+                let bought = try await carrier.buyLabel(request, idempotencyKey: "0190f5c2-7a1b-7cde-8f00-0123456789ab/label/usps/round2")
+                #expect(try await carrier.voidLabel(boughtWithIdempotencyKey: "0190f5c2-7a1b-7cde-8f00-0123456789ab/label/usps/round2") == bought.trackingNumber)
+                #expect(try await carrier.voidLabel(boughtWithIdempotencyKey: "0190f5c2-7a1b-7cde-8f00-0123456789ab/label/usps/never") == nil)
+            }
         }
         checker.expectConformance(exchanges, covering: [
             "POST /payment-authorization (usps.payments.yaml)",
             "POST /label (usps.labels.yaml)",
             "DELETE /label/{trackingNumber} (usps.labels.yaml)",
+            "DELETE /label (usps.labels.yaml)",
             "GET /tracking/{trackingNumber} (usps.tracking.yaml)",
         ])
         #expect(Set(exchanges.map(\.status)).isSuperset(of: [200, 401, 429, 503]), "statuses seen: \(exchanges.map(\.status))")

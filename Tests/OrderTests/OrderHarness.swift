@@ -45,6 +45,7 @@ struct OrderHarness: Sendable {
     static func with<T: Sendable>(
         sandbox configure: (inout SandboxConfiguration) -> Void = { _ in },
         settings: OrderSettings = OrderHarness.testSettings(),
+        routing: CarrierRouting = .standard,
         _ body: @Sendable (OrderHarness) async throws -> T
     ) async throws -> T {
         var configuration = SandboxConfiguration()
@@ -54,7 +55,7 @@ struct OrderHarness: Sendable {
         let labelFolder = FileManager.default.temporaryDirectory.appendingPathComponent("sundial-labels-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: labelFolder) }
         do {
-            let result = try await run(configuration, http: http, labelFolder: labelFolder, settings: settings, body)
+            let result = try await run(configuration, http: http, labelFolder: labelFolder, settings: settings, routing: routing, body)
             try await http.shutdown()
             return result
         } catch {
@@ -64,12 +65,13 @@ struct OrderHarness: Sendable {
     }
 
     private static func run<T: Sendable>(
-        _ configuration: SandboxConfiguration, http: HTTPClient, labelFolder: URL, settings: OrderSettings,
+        _ configuration: SandboxConfiguration, http: HTTPClient, labelFolder: URL, settings: OrderSettings, routing: CarrierRouting,
         _ body: @Sendable (OrderHarness) async throws -> T
     ) async throws -> T {
         try await SandboxServer.withRunning(configuration) { server, port in
             var integrations = OrderIntegrations.sandbox(baseURL: "http://127.0.0.1:\(port)", labelFolder: labelFolder, timeout: .seconds(5))
             integrations.settings = settings
+            integrations.routing = routing
             let wiring = integrations
             return try await TestDatabase.with(registry: { store in
                 var logger = Logger(label: "test.guard")

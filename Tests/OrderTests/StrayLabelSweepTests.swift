@@ -32,4 +32,27 @@ struct StrayLabelSweepTests {
             }
         }
     }
+
+    @Test("a USPS label bought under a key whose answers were all lost: the order ships with UPS, and the sweep cancels the USPS label by its purchase key")
+    func uspsLostAnswersCancelledByKey() async throws {
+        var settings = OrderHarness.testSettings()
+        settings.straySweepDelaySeconds = 1
+        try await OrderHarness.with(sandbox: { sandbox in
+            sandbox.faults[.usps] = FaultSettings(resetAfterEffectRate: 1, onlyPath: "/labels/v3/label")
+        }, settings: settings, routing: try CarrierRouting.preference("usps,ups")) { h in
+            try await h.db.withWorker { _ in
+                let order = sampleOrder()
+                let id = try await h.submit(order)
+                try await h.waitFor(id, state: .track, status: .waiting)
+                #expect(try await h.context(id).label?.carrier == "ups")
+                #expect(h.count(.usps, .labelCreated) == 1, "USPS dedupes the retries by X-Idempotency-Key: one label")
+
+                let sweep = try #require(try await h.client.workflow(type: StrayLabelSweep.name, key: "\(order.orderID)/usps"))
+                h.sandbox.faults.set(.none, for: .usps)
+                let done = try await h.db.settled(sweep.id, timeout: .seconds(60))
+                #expect(done.status == .completed)
+                #expect(h.count(.usps, .labelVoided) == 1, "the USPS label the order never saw is cancelled")
+            }
+        }
+    }
 }

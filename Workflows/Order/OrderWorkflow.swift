@@ -292,18 +292,19 @@ public struct OrderWorkflow: Workflow {
             ctx.carrierFailures.append("\(failed): \(reason)")
             ctx.note("carrier failed over", "\(failed): \(reason)", at: step.now)
             step.logger.warning("carrier failed; trying the next one", metadata: ["carrier": "\(failed)", "error": "\(reason)"])
-            if let carrier = services.carriers[failed], !carrier.purchasesAreIdempotent {
+            if let carrier = services.carriers[failed] {
                 // A purchase whose answer was lost may have left a label there: a child workflow
-                // looks for it and voids it, patiently, without holding this order up. It looks
-                // only after the sweep delay: the carrier's lookup by reference may not show a
-                // label bought seconds ago (the last attempt's), and an immediate look that finds
-                // nothing would end the sweep with that label still sold.
-                let reference = CustomerReference.derive(
-                    fromIdempotencyKey: key(step, Self.labelPurpose(failed, roundsFailed: ctx.carrierRoundsFailed)))
+                // finds it and voids it, patiently, without holding this order up. FedEx and UPS:
+                // by the purchase's reference, and only after the sweep delay, since a carrier's
+                // lookup by reference may not show a label bought seconds ago (the last
+                // attempt's). USPS: by the purchase key, which cancels what it bought.
+                let purchaseKey = key(step, Self.labelPurpose(failed, roundsFailed: ctx.carrierRoundsFailed))
                 let round = ctx.carrierRoundsFailed ?? 0
                 try step.startChild(StrayLabelSweep.self, key: "\(ctx.order.orderID)/\(failed)" + (round > 0 ? "/round\(round + 1)" : ""),
-                                    input: StrayLabelSweep.Input(orderID: ctx.order.orderID, carrier: failed, reference: reference,
-                                                                 delaySeconds: services.settings.straySweepDelaySeconds))
+                                    input: StrayLabelSweep.Input(orderID: ctx.order.orderID, carrier: failed,
+                                                                 reference: CustomerReference.derive(fromIdempotencyKey: purchaseKey),
+                                                                 delaySeconds: services.settings.straySweepDelaySeconds,
+                                                                 purchaseKey: carrier.purchasesAreIdempotent ? purchaseKey : nil))
             }
         }
         ctx.carrierIndex += 1

@@ -34,13 +34,18 @@ public struct StrayLabelSweep: Workflow {
         /// The label the order kept under this reference, never voided.
         public var keep: String?
         public var delaySeconds: Int
+        /// For a carrier whose purchases are idempotent (USPS): the purchase key. The sweep then
+        /// voids the label bought under that key, if any, instead of looking up the reference.
+        /// Nil in sweeps started before it existed.
+        public var purchaseKey: String?
 
-        public init(orderID: String, carrier: String, reference: String, keep: String? = nil, delaySeconds: Int = 0) {
+        public init(orderID: String, carrier: String, reference: String, keep: String? = nil, delaySeconds: Int = 0, purchaseKey: String? = nil) {
             self.orderID = orderID
             self.carrier = carrier
             self.reference = reference
             self.keep = keep
             self.delaySeconds = delaySeconds
+            self.purchaseKey = purchaseKey
         }
     }
 
@@ -65,6 +70,15 @@ public struct StrayLabelSweep: Workflow {
         if state == .wait { return .sleep(for: .seconds(ctx.delaySeconds), then: .sweep) }
         guard let carrier = carriers[ctx.carrier] else {
             throw WorkflowError.retryable("carrier \(ctx.carrier) is not configured on this worker")
+        }
+        if let key = ctx.purchaseKey {
+            // USPS: the key that bought the label also cancels it; nothing bought, nothing to do.
+            let voided = try await carrier.voidLabel(boughtWithIdempotencyKey: key)
+            if let voided {
+                step.logger.notice("voided a label bought under a purchase key the order gave up on",
+                                   metadata: ["order_id": "\(ctx.orderID)", "carrier": "\(ctx.carrier)", "tracking_number": "\(voided)"])
+            }
+            return .complete(Output(voided: voided.map { [$0] } ?? []))
         }
         var voided: [String] = []
         for stray in try await carrier.labels(withReference: ctx.reference) where stray.status != .cancelled && stray.trackingNumber != ctx.keep {

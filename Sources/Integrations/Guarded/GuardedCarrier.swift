@@ -33,4 +33,8 @@ public struct GuardedCarrier: Carrier {
     public func labels(withReference reference: String) async throws -> [TrackingInfo] {
         try await apiGuard.perform(api, outcome: APIHealth.outcome) { try await base.labels(withReference: reference) }
     }
+
+    public func voidLabel(boughtWithIdempotencyKey idempotencyKey: String) async throws -> String? {
+        try await apiGuard.perform(api, outcome: APIHealth.outcome) { try await base.voidLabel(boughtWithIdempotencyKey: idempotencyKey) }
+    }
 }
