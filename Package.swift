@@ -106,7 +106,11 @@ let package = Package(
         // Probe workflows and an "outside world" ledger shared by the tests and the test worker.
         .target(
             name: "SundialTestSupport",
-            dependencies: ["SundialEngine", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "SundialEngine", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             path: "Tests/Support"
         ),
         // A worker binary running the probe workflows, which the engine tests start, kill and restart.

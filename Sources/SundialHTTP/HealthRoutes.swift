@@ -7,7 +7,7 @@ import SundialEngine
 /// `/health/live` (the process answers) and `/health/ready` (the database answers and its
 /// schema is current), for load balancers and systemd watchdogs.
 struct HealthRoutes: Sendable {
-    let client: PostgresClient
+    let client: DatabaseClient
     let schema: String
     let logger: Logger
 

@@ -17,7 +17,7 @@ import Workflows
 public struct SundialServer: Sendable {
     public let host: String
     public let port: Int
-    let client: PostgresClient
+    let client: DatabaseClient
     let store: WorkflowStore
     let registry: PrometheusCollectorRegistry
     let logger: Logger
@@ -32,7 +32,7 @@ public struct SundialServer: Sendable {
     /// TLS and the server-wide body cap (plain HTTP and 1 MiB unless set).
     public var security = ServerSecurity()
 
-    public init(host: String, port: Int, client: PostgresClient, store: WorkflowStore,
+    public init(host: String, port: Int, client: DatabaseClient, store: WorkflowStore,
                 registry: PrometheusCollectorRegistry, logger: Logger,
                 workflows: WorkflowClient? = nil, intake: IntakeConfiguration = IntakeConfiguration(),
                 storeCalendar: StoreCalendar = try! StoreCalendar(),

@@ -25,13 +25,13 @@ struct BenchEnvironment: Sendable {
     }
 
     /// Drops and re-creates the section's schema, migrated.
-    func resetSchema(_ client: PostgresClient) async throws {
+    func resetSchema(_ client: DatabaseClient) async throws {
         try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"), logger: logger)
         try await Migrator(client: client, schema: schema, logger: logger).migrate()
     }
 
     /// The cluster-wide transaction id horizon: its growth counts write transactions.
-    func writeTransactionHorizon(_ client: PostgresClient) async throws -> Int64 {
+    func writeTransactionHorizon(_ client: DatabaseClient) async throws -> Int64 {
         let rows = try await client.query("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::int8", logger: logger)
         for try await value in rows.decode(Int64.self) { return value }
         return 0
@@ -40,13 +40,13 @@ struct BenchEnvironment: Sendable {
     /// Transactions committed in this database so far (`pg_stat_database.xact_commit`), read-only
     /// ones included. Backends report their counts lazily (at most every second, or after 10 s
     /// idle), so a reading taken right after a run is low: wait `settle` first.
-    func committedTransactions(_ client: PostgresClient, settle: Duration = .zero) async throws -> Int64 {
+    func committedTransactions(_ client: DatabaseClient, settle: Duration = .zero) async throws -> Int64 {
         if settle > .zero { try await Task.sleep(for: settle) }
         return try await scalar(client, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
                                 as: Int64.self) ?? 0
     }
 
-    func scalar<T: PostgresDecodable & Sendable>(_ client: PostgresClient, _ query: PostgresQuery, as type: T.Type) async throws -> T? {
+    func scalar<T: PostgresDecodable & Sendable>(_ client: DatabaseClient, _ query: PostgresQuery, as type: T.Type) async throws -> T? {
         let rows = try await client.query(query, logger: logger)
         for try await value in rows.decode(T.self) { return value }
         return nil
@@ -55,7 +55,7 @@ struct BenchEnvironment: Sendable {
     /// Runs `body` with a client on the section's schema, reset first unless `keepRows`.
     func withSchema<T: Sendable>(
         registering workflows: [any Workflow], keepRows: Bool = false,
-        _ body: @Sendable (PostgresClient, WorkflowClient) async throws -> T
+        _ body: @Sendable (DatabaseClient, WorkflowClient) async throws -> T
     ) async throws -> T {
         let database = try self.database
         return try await DatabaseSession.with(database, logger: logger) { client in
@@ -67,7 +67,7 @@ struct BenchEnvironment: Sendable {
 
     /// Starts worker processes and waits until each has registered itself.
     func startWorkers(
-        _ client: PostgresClient, ids: [String], concurrency: Int, lease: Double = 5, extra: [String: String] = [:]
+        _ client: DatabaseClient, ids: [String], concurrency: Int, lease: Double = 5, extra: [String: String] = [:]
     ) async throws -> [BenchWorkerProcess] {
         let workers = try ids.map { try spawnWorker(id: $0, concurrency: concurrency, lease: lease, extra: extra) }
         let registered = try await waitFor(timeout: .seconds(30)) {

@@ -50,7 +50,13 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory.sundial(registry: registry))
         let logger = Logger(label: "sundial.server")
-        let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
+        var primary: DatabaseEndpoint?
+        do {
+            primary = try await DatabaseLinkCheck.run(environment.database, logger: logger)
+        } catch {
+            logger.error("the database cannot be used yet; retrying", metadata: ["problem": "\(error)"])
+        }
+        let client = DatabaseClient(configuration: environment.database, startingAt: primary, backgroundLogger: logger)
         let store = WorkflowStore(client: client, database: environment.database, logger: logger)
         let workflows = WorkflowClient(store: store, registry: Definitions.registry)
         var server = SundialServer(host: host, port: port, client: client, store: store, registry: registry, logger: logger,
@@ -71,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
 
 /// Refuses to keep serving against a schema older than this build needs (checked once at start).
 struct SchemaGuard: Service {
-    let client: PostgresClient
+    let client: DatabaseClient
     let schema: String
     let logger: Logger
 

@@ -15,7 +15,7 @@ struct HealthAndMetricsTests {
     }
 
     /// A server on a schema of its own (migrated or not), tested through its router.
-    func withServer(migrated: Bool, _ body: @Sendable (TestClientProtocol, PostgresClient) async throws -> Void) async throws {
+    func withServer(migrated: Bool, _ body: @Sendable (TestClientProtocol, DatabaseClient) async throws -> Void) async throws {
         let schema = "h_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         let database = try DatabaseConfiguration(url: Self.url, schema: String(schema), maxConnections: 4)
         let logger = {

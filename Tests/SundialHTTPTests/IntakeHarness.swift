@@ -24,7 +24,7 @@ struct IntakeHarness: Sendable {
     static let ecdsaKey = ES256PrivateKey()
 
     let client: TestClientProtocol
-    let postgres: PostgresClient
+    let postgres: DatabaseClient
     let workflows: WorkflowClient
     let logger: Logger
 

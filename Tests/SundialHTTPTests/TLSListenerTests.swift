@@ -35,7 +35,7 @@ struct TLSListenerTests {
         logger.logLevel = .critical
         let database = try DatabaseConfiguration(url: IntakeHarness.url, schema: "sundial", maxConnections: 1)
         // Never run: /health/live does not touch the database.
-        let postgres = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        let postgres = DatabaseClient(configuration: database, backgroundLogger: logger)
         var server = SundialServer(host: "127.0.0.1", port: 0, client: postgres,
                                    store: WorkflowStore(client: postgres, database: database, logger: logger),
                                    registry: PrometheusCollectorRegistry(), logger: logger)

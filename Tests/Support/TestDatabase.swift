@@ -9,7 +9,7 @@ import Sundial
 /// (`SUNDIAL_TEST_DATABASE_URL`). The schema is dropped when the test ends.
 public struct TestDatabase: Sendable {
     public let database: DatabaseConfiguration
-    public let client: PostgresClient
+    public let client: DatabaseClient
     public let store: WorkflowStore
     public let world: WorldLedger
     public let registry: WorkflowRegistry
@@ -34,7 +34,7 @@ public struct TestDatabase: Sendable {
         let database = try DatabaseConfiguration(url: url, schema: schema, maxConnections: 12)
         var logger = Logger(label: "test")
         logger.logLevel = ProcessInfo.processInfo.environment["SUNDIAL_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
-        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        let client = DatabaseClient(configuration: database, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 await client.run()
@@ -46,7 +46,7 @@ public struct TestDatabase: Sendable {
             } else {
                 try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \"\(schema)\""), logger: logger)
             }
-            let world = WorldLedger(client: client, logger: logger)
+            let world = WorldLedger(client: client.current, logger: logger)
             try await world.create()
             let store = WorkflowStore(client: client, database: database, logger: logger)
             let test = TestDatabase(

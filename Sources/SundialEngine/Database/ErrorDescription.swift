@@ -9,11 +9,16 @@ public enum ErrorDescription {
             var parts = ["database error \(error.code)"]
             if let state = error.serverInfo?[.sqlState] { parts.append("sqlstate \(state)") }
             if let message = error.serverInfo?[.message] { parts.append(message) }
+            // A connection failure's cause (a refused connection, a TLS handshake that failed).
+            if error.serverInfo == nil, let underlying = error.underlying { parts.append(String(describing: underlying)) }
             return parts.joined(separator: ": ")
         }
         if let error = error as? PostgresTransactionError {
             return "transaction failed: " + [error.beginError, error.closureError, error.commitError, error.rollbackError]
                 .compactMap { $0.map(describe) }.joined(separator: "; ")
+        }
+        if "\(error)".contains("connectionCreationCircuitBreakerTripped") {
+            return "the database could not be reached: every new connection failed for a while (\(error))"
         }
         return String(describing: error)
     }

@@ -8,12 +8,12 @@ import PostgresNIO
 /// and the later ones find nothing to do. Each migration runs in its own transaction and is
 /// recorded with the SHA-256 of its text; an applied migration whose text changed is refused.
 public struct Migrator: Sendable {
-    public let client: PostgresClient
+    public let client: DatabaseClient
     public let schema: String
     public let migrations: [Migration]
     public let logger: Logger
 
-    public init(client: PostgresClient, schema: String, migrations: [Migration] = Migration.bundled, logger: Logger) {
+    public init(client: DatabaseClient, schema: String, migrations: [Migration] = Migration.bundled, logger: Logger) {
         self.client = client
         self.schema = schema
         self.migrations = migrations.sorted { $0.version < $1.version }

@@ -5,7 +5,7 @@ import PostgresNIO
 /// The start-up check of workers and servers: wait for the database to answer, then refuse
 /// to go on against a schema older than this build needs.
 public enum SchemaCheck {
-    public static func requireCurrentSchema(client: PostgresClient, schema: String, logger: Logger) async throws {
+    public static func requireCurrentSchema(client: DatabaseClient, schema: String, logger: Logger) async throws {
         var attempt = 0
         while true {
             do {

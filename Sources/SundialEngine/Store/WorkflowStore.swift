@@ -9,7 +9,7 @@ import PostgresNIO
 /// Every statement on a worker's hot path is a single round trip and names the index that
 /// serves it.
 public struct WorkflowStore: Sendable {
-    public let client: PostgresClient
+    public let client: DatabaseClient
     public let database: DatabaseConfiguration
     /// Round trips made through this store, by kind.
     public let counters: StoreCounters
@@ -17,7 +17,7 @@ public struct WorkflowStore: Sendable {
     public var metrics = EngineMetrics()
     let logger: Logger
 
-    public init(client: PostgresClient, database: DatabaseConfiguration, logger: Logger, counters: StoreCounters = StoreCounters()) {
+    public init(client: DatabaseClient, database: DatabaseConfiguration, logger: Logger, counters: StoreCounters = StoreCounters()) {
         self.client = client
         self.database = database
         self.logger = logger
