@@ -16,7 +16,7 @@ public struct BearerAuthentication: Sendable {
 
     /// The client, or an ``APIError`` to answer with.
     func authorize(_ request: Request, scope: String) async throws -> AuthenticatedClient {
-        guard let verifier, !verifier.keys.isEmpty else {
+        guard let verifier, verifier.hasKeySource else {
             throw APIError.unavailable("authentication_not_configured", "intake authentication is not configured")
         }
         guard let token = Self.bearerToken(request.headers[.authorization]) else {

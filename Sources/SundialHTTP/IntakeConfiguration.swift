@@ -26,45 +26,13 @@ public struct IntakeConfiguration: Sendable {
     /// `SUNDIAL_CARRIER_WEBHOOK_SECRET[_<CARRIER>]` variables. Secrets may list several values,
     /// comma-separated, while they are rotated.
     public static func fromEnvironment(_ reader: EnvironmentReader = EnvironmentReader()) async throws -> IntakeConfiguration {
-        var keys: [TokenKey] = []
-        if let secret = reader.string("SUNDIAL_JWT_HS256_SECRET") {
-            do {
-                keys.append(try await TokenKey.hs256(secret: secret, kid: reader.string("SUNDIAL_JWT_HS256_KID")))
-            } catch {
-                throw ConfigurationError(setting: "SUNDIAL_JWT_HS256_SECRET", problem: "\(error)")
-            }
-        }
-        if let path = reader.string("SUNDIAL_JWT_PUBLIC_KEY_FILE") {
-            let algorithm: TokenKey.Algorithm?
-            if let name = reader.string("SUNDIAL_JWT_PUBLIC_KEY_ALG") {
-                guard let parsed = TokenKey.Algorithm(rawValue: name.uppercased()), parsed != .hs256 else {
-                    throw ConfigurationError(setting: "SUNDIAL_JWT_PUBLIC_KEY_ALG", problem: "expected ES256 or RS256, got '\(name)'")
-                }
-                algorithm = parsed
-            } else {
-                algorithm = nil
-            }
-            let pem: String
-            do {
-                pem = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                throw ConfigurationError(setting: "SUNDIAL_JWT_PUBLIC_KEY_FILE", problem: "cannot read '\(path)'")
-            }
-            do {
-                keys.append(try await TokenKey.publicKey(pem: pem, algorithm: algorithm, kid: reader.string("SUNDIAL_JWT_PUBLIC_KEY_KID")))
-            } catch {
-                throw ConfigurationError(setting: "SUNDIAL_JWT_PUBLIC_KEY_FILE", problem: "\(error)")
-            }
-        }
-        let verifier = keys.isEmpty ? nil : AccessTokenVerifier(
-            keys: keys, issuer: reader.string("SUNDIAL_JWT_ISSUER"), audience: reader.string("SUNDIAL_JWT_AUDIENCE"),
-            leeway: try reader.seconds("SUNDIAL_JWT_LEEWAY_SECONDS", default: .seconds(60), range: 0...600))
+        let verifier = try await tokenVerifier(reader)
 
-        let stripe = secrets(reader, "SUNDIAL_STRIPE_WEBHOOK_SECRET").map { TimestampedSignature(secrets: $0) }
+        let stripe = commaSeparated(reader, "SUNDIAL_STRIPE_WEBHOOK_SECRET").map { TimestampedSignature(secrets: $0) }
         var carriers: [String: TimestampedSignature] = [:]
-        let shared = secrets(reader, "SUNDIAL_CARRIER_WEBHOOK_SECRET")
+        let shared = commaSeparated(reader, "SUNDIAL_CARRIER_WEBHOOK_SECRET")
         for carrier in TrackingEventParser.carriers {
-            if let own = secrets(reader, "SUNDIAL_CARRIER_WEBHOOK_SECRET_\(carrier.uppercased())") ?? shared {
+            if let own = commaSeparated(reader, "SUNDIAL_CARRIER_WEBHOOK_SECRET_\(carrier.uppercased())") ?? shared {
                 carriers[carrier] = TimestampedSignature(secrets: own)
             }
         }
@@ -82,12 +50,15 @@ public struct IntakeConfiguration: Sendable {
     /// Names of what is configured, for the start-up log line (never the values).
     public var summary: String {
         let auth = authentication.verifier.map { verifier in
-            verifier.keys.map { "\($0.algorithm.rawValue)\($0.kid.map { "(kid \($0))" } ?? "")" }.joined(separator: ",")
+            var sources = verifier.keys.map { "\($0.algorithm.rawValue)\($0.kid.map { "(kid \($0))" } ?? "")" }
+            if let keySet = verifier.keySet { sources.append("JWKS at \(keySet.host)") }
+            return sources.joined(separator: ",")
         } ?? "none"
         return "token keys: \(auth); rate per client: \(rateLimiter.map { "\($0.rate.calls) per \($0.rate.window)" } ?? "off"); stripe webhook: \(stripe == nil ? "off" : "on"); carrier webhooks: \(carriers.keys.sorted().joined(separator: ",").nilIfEmpty ?? "off")"
     }
 
-    private static func secrets(_ reader: EnvironmentReader, _ name: String) -> [String]? {
+    /// The comma-separated values of a variable, trimmed; nil when it has none.
+    static func commaSeparated(_ reader: EnvironmentReader, _ name: String) -> [String]? {
         guard let raw = reader.string(name) else { return nil }
         let values = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return values.isEmpty ? nil : values

@@ -5,8 +5,10 @@ import Foundation
 /// `t=<unix>,v1=<hex>[,v1=<hex>…]` where each `v1` is the lowercase hex HMAC-SHA256 of
 /// `"<t>." + raw body` keyed with the whole secret as UTF-8 (Stripe's `whsec_…` included, not
 /// decoded). A request is accepted when any `v1` matches any configured secret (several during a
-/// rotation), compared in constant time; other schemes (`v0`) are ignored; a timestamp older than
-/// the tolerance is refused, so a captured request cannot be replayed later.
+/// rotation), compared in constant time; other schemes (`v0`) are ignored; a timestamp further
+/// than the tolerance from now, in the past or in the future, is refused: a captured request
+/// cannot be replayed later, and a request signed ahead of time (a stolen secret, a sender's clock
+/// far ahead) does not stay valid for longer than the tolerance.
 public struct TimestampedSignature: Sendable {
     public let secrets: [String]
     public let tolerance: Duration
@@ -22,6 +24,7 @@ public struct TimestampedSignature: Sendable {
         case malformedHeader
         case noSignature
         case stale
+        case future
         case mismatch
 
         public var description: String {
@@ -29,7 +32,8 @@ public struct TimestampedSignature: Sendable {
             case .missingHeader: "the signature header is missing"
             case .malformedHeader: "the signature header is not t=<unix>,v1=<hex>"
             case .noSignature: "the signature header has no v1 signature"
-            case .stale: "the signature's timestamp is outside the tolerance"
+            case .stale: "the signature's timestamp is older than the tolerance"
+            case .future: "the signature's timestamp is further in the future than the tolerance"
             case .mismatch: "no signature matches the body"
             }
         }
@@ -47,7 +51,10 @@ public struct TimestampedSignature: Sendable {
             for signature in expected where Self.constantTimeEquals(candidate, signature) { matched = true }
         }
         guard matched else { throw .mismatch }
-        guard Double(parsed.timestamp) >= now.timeIntervalSince1970 - Double(tolerance.components.seconds) else { throw .stale }
+        let age = now.timeIntervalSince1970 - Double(parsed.timestamp)
+        let slack = Double(tolerance.components.seconds)
+        guard age <= slack else { throw .stale }
+        guard -age <= slack else { throw .future }
         return parsed.timestamp
     }
 

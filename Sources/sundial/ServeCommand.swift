@@ -49,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory.sundial(registry: registry))
+        // The authorization server's keys, fetched before the first token needs them; when it
+        // cannot be reached this logs a warning and the server starts all the same.
+        await intake.authentication.verifier?.keySet?.refresh()
         let logger = Logger(label: "sundial.server")
         var primary: DatabaseEndpoint?
         do {

@@ -79,7 +79,8 @@ struct TokensCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print an HS256 access token signed with SUNDIAL_JWT_HS256_SECRET (for demos and manual tests).",
             discussion: """
-                Signs with SUNDIAL_JWT_HS256_SECRET (and SUNDIAL_JWT_HS256_KID as kid), adding \
+                Signs with SUNDIAL_JWT_HS256_SECRET (the first when it lists several, with the first \
+                of SUNDIAL_JWT_HS256_KID as kid), adding \
                 SUNDIAL_JWT_ISSUER and SUNDIAL_JWT_AUDIENCE as iss and aud when set, so `sundial serve` \
                 with the same environment accepts the token. For development only: in production the \
                 shop obtains its tokens from its OAuth 2.0 authorization server (client credentials) \
@@ -103,13 +104,19 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             let reader = EnvironmentReader()
-            guard let secret = reader.string("SUNDIAL_JWT_HS256_SECRET") else {
-                throw ValidationError("SUNDIAL_JWT_HS256_SECRET is not set: the token is signed with the server's shared secret")
+            let current: (secret: String, kid: String?)
+            do {
+                guard let first = try IntakeConfiguration.hs256Secrets(reader).first else {
+                    throw ValidationError("SUNDIAL_JWT_HS256_SECRET is not set: the token is signed with the server's shared secret")
+                }
+                current = first
+            } catch let error as ConfigurationError {
+                throw ValidationError("configuration: \(error)")
             }
             let token: String
             do {
                 token = try await DevTokenMinter.mint(
-                    secret: secret, kid: reader.string("SUNDIAL_JWT_HS256_KID"), clientID: clientID,
+                    secret: current.secret, kid: current.kid, clientID: clientID,
                     scopes: scope.split(separator: " ").map(String.init), ttl: .seconds(ttl),
                     issuer: reader.string("SUNDIAL_JWT_ISSUER"), audience: reader.string("SUNDIAL_JWT_AUDIENCE"))
             } catch let error as TokenKeyError {

@@ -52,7 +52,7 @@ struct CarrierWebhookTests {
         }
     }
 
-    @Test("bad signature or stale timestamp 401; unknown carrier 404; carrier without a secret 503; no signal")
+    @Test("bad signature, stale or future timestamp 401; unknown carrier 404; carrier without a secret 503; no signal")
     func refused() async throws {
         try await IntakeHarness.with { h in
             _ = try await Self.trackedOrder(h)
@@ -61,12 +61,16 @@ struct CarrierWebhookTests {
             #expect(wrong.errorCode == "invalid_signature")
             let stale = try await Self.post(h, Self.event(), timestamp: Int(Date().timeIntervalSince1970) - 400)
             #expect(stale.status == .unauthorized)
+            let future = try await Self.post(h, Self.event(), timestamp: Int(Date().timeIntervalSince1970) + 400)
+            #expect(future.status == .unauthorized)
+            #expect(future.errorCode == "invalid_signature")
+            #expect((future.error["message"] as? String)?.contains("in the future") == true)
             let unknown = try await Self.post(h, carrier: "dhl", Self.event(carrier: "dhl"))
             #expect(unknown.status == .notFound)
             #expect(unknown.errorCode == "unknown_carrier")
             let unconfigured = try await Self.post(h, carrier: "usps", Self.event(carrier: "usps"))
             #expect(unconfigured.status == .serviceUnavailable)
-            for answer in [wrong, stale, unknown, unconfigured] { #expect(answer.isJSON) }
+            for answer in [wrong, stale, future, unknown, unconfigured] { #expect(answer.isJSON) }
             #expect(try await h.count("SELECT 1 FROM workflow_signals") == 0)
         }
     }

@@ -46,6 +46,19 @@ struct StripeSignatureTests {
         }
     }
 
+    @Test("more than 300 s in the future is refused too; 300 s ahead itself passes")
+    func futureTolerance() throws {
+        let verifier = TimestampedSignature(secrets: [Self.secret])
+        let boundary = Date(timeIntervalSince1970: Double(Self.timestamp - 300))
+        try verifier.verify(header: Self.header, payload: Data(Self.body.utf8), now: boundary)
+        #expect(throws: TimestampedSignature.Failure.future) {
+            try verifier.verify(header: Self.header, payload: Data(Self.body.utf8), now: boundary.addingTimeInterval(-1))
+        }
+        #expect(throws: TimestampedSignature.Failure.future) {
+            try verifier.verify(header: Self.header, payload: Data(Self.body.utf8), now: Date(timeIntervalSince1970: 1_600_000_000))
+        }
+    }
+
     @Test("any v1 with any secret matches; v0 and unknown schemes are ignored; malformed headers refused")
     func schemes() throws {
         let at = Date(timeIntervalSince1970: Double(Self.timestamp))

@@ -45,18 +45,23 @@ struct StripeWebhookTests {
         }
     }
 
-    @Test("stale timestamp, wrong secret, missing header: 401 JSON and no signal")
+    @Test("stale or future timestamp, wrong secret, missing header: 401 JSON and no signal")
     func refused() async throws {
         try await IntakeHarness.with { h in
             _ = try await Self.startOrder(h)
             let stale = try await Self.post(h, Self.event(), timestamp: Int(Date().timeIntervalSince1970) - 301)
             #expect(stale.status == .unauthorized)
             #expect(stale.errorCode == "invalid_signature")
+            #expect((stale.error["message"] as? String)?.contains("older than the tolerance") == true)
+            let future = try await Self.post(h, Self.event(), timestamp: Int(Date().timeIntervalSince1970) + 400)
+            #expect(future.status == .unauthorized)
+            #expect(future.errorCode == "invalid_signature")
+            #expect((future.error["message"] as? String)?.contains("in the future") == true)
             let wrong = try await Self.post(h, Self.event(), secret: "whsec_wrong")
             #expect(wrong.status == .unauthorized)
             let unsigned = try await h.send(.post, "/webhooks/stripe", body: Data(Self.event().utf8))
             #expect(unsigned.status == .unauthorized)
-            for answer in [stale, wrong, unsigned] { #expect(answer.isJSON) }
+            for answer in [stale, future, wrong, unsigned] { #expect(answer.isJSON) }
             #expect(try await h.count("SELECT 1 FROM workflow_signals") == 0)
         }
     }
