@@ -29,7 +29,8 @@ public struct SundialServer: Sendable {
     let schedules: [ScheduleDeclaration]
     /// The store's calendar, for the batch deadline gauge.
     let storeCalendar: StoreCalendar
-    /// TLS and the server-wide body cap (plain HTTP and 1 MiB unless set).
+    /// TLS, the server-wide body cap, the timeouts and the connection cap (plain HTTP, 1 MiB and
+    /// the ``ConnectionLimits`` defaults unless set).
     public var security = ServerSecurity()
 
     public init(host: String, port: Int, client: PostgresClient, store: WorkflowStore,
@@ -81,7 +82,7 @@ public struct SundialServer: Sendable {
 
     public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
-            router: makeRouter(), server: security.server,
+            router: makeRouter(), server: security.serverBuilder(logger: logger),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "sundial"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
