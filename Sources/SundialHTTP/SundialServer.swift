@@ -62,6 +62,7 @@ public struct SundialServer: Sendable {
     public func makeRouter() -> Router<BasicRequestContext> {
         // HEAD is answered from the GET route wherever there is one (Hummingbird's option).
         let router = Router(options: .autoGenerateHeadEndpoints)
+        if security.tls != nil { router.add(middleware: StrictTransportSecurityMiddleware()) }
         router.add(middleware: RequestOutcomeMiddleware(logger: logger))
         router.add(middleware: RequestSizeLimitMiddleware(maxBytes: security.maxBodyBytes))
         HealthRoutes(client: client, schema: store.database.schema, logger: logger).register(on: router)

@@ -116,7 +116,7 @@ struct DashboardTests {
         }
     }
 
-    @Test("with TLS on, the session and login cookies are also Secure")
+    @Test("with TLS on, the session and login cookies are Secure and answers carry Strict-Transport-Security")
     func secureCookieUnderTLS() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sundial-dash-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -134,6 +134,7 @@ struct DashboardTests {
             let form = try await h.send(.get, "/admin/login", contentType: nil)
             let nonce = try #require(IntakeHarness.cookies(form)["sundial_login"])
             #expect(nonce.attributes.contains("Secure"))
+            #expect(form.headers[.strictTransportSecurity] == "max-age=31536000")
             let token = try await h.adminToken(.viewer)
             let answer = try await h.send(.post, "/admin/login", contentType: IntakeHarness.form, headers: [("Cookie", "sundial_login=\(nonce.value)")],
                                           body: Data("csrf=\(nonce.value)&token=\(token)".utf8))

@@ -53,11 +53,13 @@ struct TLSListenerTests {
             let tls12 = try await Self.run("openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-tls1_2", "-brief"])
             #expect(tls12.status != 0, "TLS 1.2 was accepted: \(tls12.output)")
 
-            let https = try await Self.run("curl", ["-s", "--cacert", cert, "--tlsv1.3", "-o", "-", "-w", " %{http_code}",
+            let https = try await Self.run("curl", ["-s", "-i", "--cacert", cert, "--tlsv1.3", "-o", "-", "-w", " %{http_code}",
                                                     "https://127.0.0.1:\(port)/health/live"])
             #expect(https.status == 0, "\(https.output)")
             #expect(https.output.hasSuffix(" 200"), "\(https.output)")
             #expect(https.output.contains(#""live""#), "\(https.output)")
+            // Served over TLS: browsers are told to come back only over TLS.
+            #expect(https.output.lowercased().contains("strict-transport-security: max-age=31536000"), "\(https.output)")
             let https12 = try await Self.run("curl", ["-s", "--cacert", cert, "--tlsv1.2", "--tls-max", "1.2",
                                                       "https://127.0.0.1:\(port)/health/live"])
             #expect(https12.status != 0)
