@@ -32,6 +32,8 @@ public struct SundialServer: Sendable {
     /// TLS, the server-wide body cap, the timeouts and the connection cap (plain HTTP, 1 MiB and
     /// the ``ConnectionLimits`` defaults unless set).
     public var security = ServerSecurity()
+    /// The dashboard's session lifetimes and cookie flags.
+    public var dashboard = DashboardSettings()
 
     public init(host: String, port: Int, client: PostgresClient, store: WorkflowStore,
                 registry: PrometheusCollectorRegistry, logger: Logger,
@@ -76,7 +78,8 @@ public struct SundialServer: Sendable {
         }
         if let admin {
             admin.register(on: router)
-            DashboardRoutes(admin: admin, secureCookies: security.scheme == "https").register(on: router)
+            DashboardRoutes(admin: admin, settings: dashboard, secureCookies: dashboard.secureCookies(tls: security.tls != nil))
+                .register(on: router)
         }
         return router
     }

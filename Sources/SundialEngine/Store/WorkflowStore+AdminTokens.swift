@@ -2,9 +2,9 @@ import Foundation
 import PostgresNIO
 
 extension WorkflowStore {
-    /// How stale a token's `last_used_at` may get before a request refreshes it: at most one
-    /// write a minute per token, whatever the request rate, so that authenticating a read is a
-    /// read.
+    /// How stale a token's `last_used_at` (and a dashboard session's `last_seen_at`) may get
+    /// before a request refreshes it: at most one write a minute per token or session, whatever
+    /// the request rate, so that authenticating a read is a read.
     public static let lastSeenResolution = Duration.seconds(60)
 
     /// Stores a new admin token by the SHA-256 of its text (computed by Postgres); returns false
@@ -42,10 +42,16 @@ extension WorkflowStore {
         return (name, parsed)
     }
 
-    /// Revokes a token by name; returns false when no live token has that name.
+    /// Revokes a token by name and ends its dashboard sessions; returns false when no live token
+    /// has that name. The primary key of `admin_tokens`; `dashboard_sessions_by_token`.
     public func revokeAdminToken(name: String) async throws -> Bool {
         let rows = try await acknowledgedWrite("""
-            UPDATE admin_tokens SET revoked_at = now() WHERE name = \(name) AND revoked_at IS NULL RETURNING name
+            WITH revoked AS (
+                UPDATE admin_tokens SET revoked_at = now() WHERE name = \(name) AND revoked_at IS NULL RETURNING name
+            ), ended AS (
+                DELETE FROM dashboard_sessions WHERE token_name IN (SELECT name FROM revoked)
+            )
+            SELECT name FROM revoked
             """)
         if try rows.first?.decode(String.self) != nil { return true }
         return false
