@@ -45,6 +45,14 @@ struct RequestLimitsTests {
             #expect(declared.text.lowercased().contains("connection: close"))
             #expect(await declared.closed(within: .seconds(60)))
 
+            // A client that sends the whole oversized body along with the head still reads the
+            // answer: the server throws the rest away before it closes (no reset under the client).
+            let eager = try await RawConnection.open(port: port)
+            try await eager.send(head + "Content-Length: 65536\r\n\r\n" + String(repeating: " ", count: 65536))
+            #expect(await eager.received(within: .seconds(60)) { $0.contains("body_too_large") }, "\(eager.text)")
+            #expect(eager.text.hasPrefix("HTTP/1.1 413"))
+            await eager.close()
+
             // 3 KiB of a chunked body that never ends: refused once it crosses 2 KiB, and the
             // connection closed (the route reading it gets the refusal, not the bytes).
             let chunked = try await RawConnection.open(port: port)
