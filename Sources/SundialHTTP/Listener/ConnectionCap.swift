@@ -15,9 +15,6 @@ final class ConnectionCap: Sendable {
         self.limit = limit
     }
 
-    /// Connections admitted and not yet closed.
-    var openConnections: Int { open.load(ordering: .relaxed) }
-
     /// Admits `channel` when there is room (it leaves the count when it closes); false when the
     /// cap is reached.
     func admit(_ channel: any Channel) -> Bool {

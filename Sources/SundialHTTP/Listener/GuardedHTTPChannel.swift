@@ -11,7 +11,8 @@ import NIOSSL
 ///     [TLS, handshake timeout] → HTTP/1.1 codec → head timeout → body timeout → body cap
 ///         → Hummingbird's idle timeout → routes
 ///
-/// A connection over the cap gets none of it: it is closed as soon as it is active.
+/// A connection over the cap gets no TLS handler and never reaches a route: it is closed as soon
+/// as it is active.
 struct GuardedHTTPChannel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
 
