@@ -1,11 +1,13 @@
 import Foundation
 import Hummingbird
-import NIOCore
 
-/// The server-wide cap on request bodies (`SUNDIAL_HTTP_MAX_BODY_BYTES`), in front of every
-/// route: a declared `Content-Length` over the cap is refused at once, and a body without one
-/// (chunked) is read up to the cap and refused past it, with `413` and a JSON body. Routes keep
-/// their own, smaller limits (the intake's 64 KiB); this one protects the routes that have none.
+/// The server-wide cap on request bodies (`SUNDIAL_HTTP_MAX_BODY_BYTES`) as the routes see it,
+/// in front of routing and authentication: a declared `Content-Length` over the cap is refused at
+/// once, and a body that crosses the cap while a route reads it (``RequestBodyCapHandler`` fails
+/// the stream where the bytes arrive) is refused too, both with `413` and a JSON body. Nothing is
+/// buffered here: a body without a declared length streams to its route, which reads it within
+/// its own, smaller limit (the intake's 64 KiB). Exists so every route answers an oversized body
+/// the same way.
 struct RequestSizeLimitMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
@@ -17,17 +19,12 @@ struct RequestSizeLimitMiddleware: RouterMiddleware {
                 throw APIError.badRequest("bad_content_length", "Content-Length is not a number")
             }
             guard length <= maxBytes else { throw tooLarge }
-            return try await next(request, context)
         }
-        guard request.headers[.transferEncoding] != nil else { return try await next(request, context) }
-        var request = request
         do {
-            let buffer = try await request.body.collect(upTo: maxBytes)
-            request.body = RequestBody(buffer: buffer)
-        } catch is NIOTooManyBytesError {
+            return try await next(request, context)
+        } catch is RequestBodyTooLarge {
             throw tooLarge
         }
-        return try await next(request, context)
     }
 
     private var tooLarge: APIError {

@@ -1,26 +1,30 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import HummingbirdTLS
+import Logging
 import NIOSSL
 import SundialEngine
 
 /// How `sundial serve` protects its listener: TLS when a certificate is configured
 /// (`SUNDIAL_TLS_CERT_FILE` + `SUNDIAL_TLS_KEY_FILE`, PEM, TLS 1.3 minimum; plain HTTP otherwise,
-/// for a TLS-terminating reverse proxy in front) and the server-wide cap on request bodies
-/// (`SUNDIAL_HTTP_MAX_BODY_BYTES`). Bad settings stop the server at start, naming the variable.
+/// for a TLS-terminating reverse proxy in front), the server-wide cap on request bodies
+/// (`SUNDIAL_HTTP_MAX_BODY_BYTES`) and the connection timeouts and cap (``ConnectionLimits``).
+/// Bad settings stop the server at start, naming the variable.
 public struct ServerSecurity: Sendable {
     /// The most bytes any request body may carry (default 1 MiB).
     public var maxBodyBytes: Int
+    /// Timeouts and the connection cap.
+    public var connections: ConnectionLimits
     /// The TLS configuration in force, nil for plain HTTP.
     public private(set) var tls: TLSConfiguration?
-    /// The HTTP/1.1 server, wrapped in TLS when configured.
-    public private(set) var server: HTTPServerBuilder = .http1()
+    /// The context every TLS connection is made from, built (and so checked) when TLS is enabled.
+    private var tlsContext: NIOSSLContext?
 
     public static let defaultMaxBodyBytes = 1024 * 1024
 
-    public init(maxBodyBytes: Int = ServerSecurity.defaultMaxBodyBytes) {
+    public init(maxBodyBytes: Int = ServerSecurity.defaultMaxBodyBytes, connections: ConnectionLimits = ConnectionLimits()) {
         self.maxBodyBytes = maxBodyBytes
+        self.connections = connections
     }
 
     public var scheme: String { tls == nil ? "http" : "https" }
@@ -29,8 +33,17 @@ public struct ServerSecurity: Sendable {
     public mutating func enableTLS(_ configuration: TLSConfiguration) throws {
         var configuration = configuration
         configuration.minimumTLSVersion = .tlsv13
-        server = try .tls(.http1(), tlsConfiguration: configuration)
+        tlsContext = try NIOSSLContext(configuration: configuration)
         tls = configuration
+    }
+
+    /// The HTTP/1.1 listener with these limits, wrapped in TLS when configured; each server run
+    /// gets its own connection count.
+    public func serverBuilder(logger: Logger) -> HTTPServerBuilder {
+        HTTPServerBuilder { [self] responder in
+            GuardedHTTPChannel(responder: responder, limits: connections, maxBodyBytes: maxBodyBytes, tls: tlsContext,
+                               cap: ConnectionCap(limit: connections.maxConnections), logger: logger)
+        }
     }
 
     /// A server configuration from a PEM certificate chain and private key.
@@ -55,11 +68,12 @@ public struct ServerSecurity: Sendable {
         return configuration
     }
 
-    /// Reads `SUNDIAL_TLS_CERT_FILE`, `SUNDIAL_TLS_KEY_FILE` (both or neither) and
-    /// `SUNDIAL_HTTP_MAX_BODY_BYTES` (1 KiB to 1 GiB).
+    /// Reads `SUNDIAL_TLS_CERT_FILE`, `SUNDIAL_TLS_KEY_FILE` (both or neither),
+    /// `SUNDIAL_HTTP_MAX_BODY_BYTES` (1 KiB to 1 GiB) and the ``ConnectionLimits`` settings.
     public static func fromEnvironment(_ reader: EnvironmentReader = EnvironmentReader()) throws -> ServerSecurity {
-        var security = ServerSecurity(maxBodyBytes: try reader.int(
-            "SUNDIAL_HTTP_MAX_BODY_BYTES", default: defaultMaxBodyBytes, range: 1024...(1 << 30)))
+        var security = ServerSecurity(
+            maxBodyBytes: try reader.int("SUNDIAL_HTTP_MAX_BODY_BYTES", default: defaultMaxBodyBytes, range: 1024...(1 << 30)),
+            connections: try ConnectionLimits.fromEnvironment(reader))
         switch (reader.string("SUNDIAL_TLS_CERT_FILE"), reader.string("SUNDIAL_TLS_KEY_FILE")) {
         case (nil, nil):
             break

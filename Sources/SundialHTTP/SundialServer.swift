@@ -29,8 +29,11 @@ public struct SundialServer: Sendable {
     let schedules: [ScheduleDeclaration]
     /// The store's calendar, for the batch deadline gauge.
     let storeCalendar: StoreCalendar
-    /// TLS and the server-wide body cap (plain HTTP and 1 MiB unless set).
+    /// TLS, the server-wide body cap, the timeouts and the connection cap (plain HTTP, 1 MiB and
+    /// the ``ConnectionLimits`` defaults unless set).
     public var security = ServerSecurity()
+    /// The dashboard's session lifetimes and cookie flags.
+    public var dashboard = DashboardSettings()
 
     public init(host: String, port: Int, client: DatabaseClient, store: WorkflowStore,
                 registry: PrometheusCollectorRegistry, logger: Logger,
@@ -61,6 +64,7 @@ public struct SundialServer: Sendable {
     public func makeRouter() -> Router<BasicRequestContext> {
         // HEAD is answered from the GET route wherever there is one (Hummingbird's option).
         let router = Router(options: .autoGenerateHeadEndpoints)
+        if security.tls != nil { router.add(middleware: StrictTransportSecurityMiddleware()) }
         router.add(middleware: RequestOutcomeMiddleware(logger: logger))
         router.add(middleware: RequestSizeLimitMiddleware(maxBytes: security.maxBodyBytes))
         HealthRoutes(client: client, schema: store.database.schema, logger: logger).register(on: router)
@@ -74,14 +78,15 @@ public struct SundialServer: Sendable {
         }
         if let admin {
             admin.register(on: router)
-            DashboardRoutes(admin: admin, secureCookies: security.scheme == "https").register(on: router)
+            DashboardRoutes(admin: admin, settings: dashboard, secureCookies: dashboard.secureCookies(tls: security.tls != nil))
+                .register(on: router)
         }
         return router
     }
 
     public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
-            router: makeRouter(), server: security.server,
+            router: makeRouter(), server: security.serverBuilder(logger: logger),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "sundial"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

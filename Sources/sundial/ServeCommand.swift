@@ -36,9 +36,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535") }
         let intake: IntakeConfiguration
         let security: ServerSecurity
+        let dashboard: DashboardSettings
         do {
             intake = try await IntakeConfiguration.fromEnvironment(reader)
             security = try ServerSecurity.fromEnvironment(reader)
+            dashboard = try DashboardSettings.fromEnvironment(reader)
         } catch let error as ConfigurationError {
             throw ValidationError("configuration: \(error)")
         }
@@ -66,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
                                    workflows: workflows, intake: intake, storeCalendar: storeCalendar,
                                    schedules: (try? SunStyleWorkflows.schedules(storeTimeZone: zone)) ?? [])
         server.security = security
+        server.dashboard = dashboard
         let application = server.makeApplication { bound in
             logger.info("serving", metadata: ["address": "\(security.scheme)://\(host):\(bound)", "health": "/health/ready", "metrics": "/metrics",
                                               "intake": "\(intake.summary)"])

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import PostgresNIO
 import Prometheus
 import SundialEngine
 import SundialHTTP
@@ -18,6 +19,13 @@ extension IntakeHarness {
     /// An `order` probe workflow (it stays in its first state, awaiting `payment`).
     func startOrder(_ id: String) async throws -> UUID {
         try await workflows.start(type: "order", key: id, input: Data(Orders.body(id: id).utf8)).id
+    }
+
+    /// The first column of the first row of `sql`, as text (nil for none or NULL).
+    func text(_ sql: String) async throws -> String? {
+        let rows = try await postgres.query(PostgresQuery(unsafeSQL: "SELECT (\(sql))::text"), logger: logger)
+        for try await value in rows.decode(String?.self) { return value }
+        return nil
     }
 
     /// Sets columns of a workflow row directly, to put it in the state a test needs.

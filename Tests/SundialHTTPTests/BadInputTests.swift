@@ -132,7 +132,7 @@ struct BadInputTests {
 
     @Test("order intake: malformed JSON, wrong types, missing and extra fields, deep nesting, invalid UTF-8, U+0000, huge bodies")
     func orderBodies() async throws {
-        try await IntakeHarness.with(live: true, configure: { $0.security.maxBodyBytes = 256 * 1024 }) { h in
+        try await IntakeHarness.with(live: true) { h in
             _ = try await h.startOrder("SO-1001")
             let orders = "/api/v1/orders"
             let probes: [Probe] = [
@@ -178,8 +178,8 @@ struct BadInputTests {
                 Probe("the same order id with another body", orders, caller: .shop, json: Orders.body(quantity: "7"), status: 409),
                 Probe("70 KiB (the intake limit is 64)", orders, caller: .shop,
                       json: Orders.body(id: "SO-15") + String(repeating: " ", count: 70 * 1024), status: 413),
-                Probe("300 KiB declared (the server cap is 256)", .post, orders, caller: .shop,
-                      body: Data(repeating: UInt8(ascii: " "), count: 300 * 1024), status: 413),
+                // A body over the server-wide cap is refused too, but the server then closes the
+                // connection this client shares with every probe: RequestLimitsTests sends it on its own.
                 Probe("form-encoded", .post, orders, caller: .shop, contentType: "application/x-www-form-urlencoded",
                       body: Data("order_id=SO-16".utf8), status: 415),
                 Probe("cancel: reason a number", "/api/v1/orders/SO-1001/cancel", caller: .shop, json: #"{"reason": 5}"#, status: 422),

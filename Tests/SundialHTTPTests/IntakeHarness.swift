@@ -71,8 +71,9 @@ struct IntakeHarness: Sendable {
                                        registry: PrometheusCollectorRegistry(), logger: logger,
                                        workflows: workflows, intake: intake)
             configure(&server)
-            // live: a real server on 127.0.0.1 (a free port) and an HTTP client, rather than the router alone.
-            let application = Application(router: server.makeRouter(),
+            // live: a real server on 127.0.0.1 (a free port), with `sundial serve`'s listener (its timeouts,
+            // connection cap and body cap), and an HTTP client, rather than the router alone.
+            let application = Application(router: server.makeRouter(), server: server.security.serverBuilder(logger: logger),
                                           configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)), logger: logger)
             do {
                 try await application.test(live ? .live : .router) { client in

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Request limits and access log")
 struct RequestLimitsTests {
-    @Test("a body over the server-wide cap is a 413 JSON refusal on any route, declared or chunked")
+    @Test("a declared body over the server-wide cap is a 413 JSON refusal on any route, before routing")
     func globalBodyCap() async throws {
         try await IntakeHarness.with(configure: { $0.security.maxBodyBytes = 2048 }) { harness in
             let big = Data(repeating: UInt8(ascii: "x"), count: 4096)
@@ -15,10 +15,6 @@ struct RequestLimitsTests {
             #expect(declared.status == .contentTooLarge)
             #expect(declared.isJSON)
             #expect(declared.errorCode == "body_too_large")
-            let chunked = try await harness.send(.post, "/metrics", contentType: "text/plain",
-                                                 headers: [("Transfer-Encoding", "chunked")], body: big)
-            #expect(chunked.status == .contentTooLarge)
-            #expect(chunked.errorCode == "body_too_large")
             // Every documented operation lists the cap's 413, reads included.
             let read = try await harness.send(.get, "/admin/v1/workflows", contentType: "text/plain",
                                               headers: [("Content-Length", "4096")], body: big)
@@ -31,6 +27,48 @@ struct RequestLimitsTests {
             let small = try await harness.send(.post, "/health/live", contentType: "text/plain",
                                                headers: [("Content-Length", "2")], body: Data("hi".utf8))
             #expect(small.status == .methodNotAllowed)
+        }
+    }
+
+    @Test("over a real listener an oversized body is refused with 413 before it is all sent: a declared length at once, a chunked body as it crosses the cap")
+    func bodyCapWhileStreaming() async throws {
+        try await IntakeHarness.with(live: true, configure: { $0.security.maxBodyBytes = 2048 }) { harness in
+            let port = try #require(harness.client.port)
+            let token = try await TestTokens.hs256()
+            let head = "POST /api/v1/orders HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\n"
+
+            // The head alone is answered: none of the megabyte it announces is sent.
+            let declared = try await RawConnection.open(port: port)
+            try await declared.send(head + "Content-Length: 1048576\r\n\r\n")
+            #expect(await declared.received(within: .seconds(60)) { $0.contains("body_too_large") }, "\(declared.text)")
+            #expect(declared.text.hasPrefix("HTTP/1.1 413"))
+            #expect(declared.text.lowercased().contains("connection: close"))
+            #expect(await declared.closed(within: .seconds(60)))
+
+            // A client that sends the whole oversized body along with the head still reads the
+            // answer: the server throws the rest away before it closes (no reset under the client).
+            let eager = try await RawConnection.open(port: port)
+            try await eager.send(head + "Content-Length: 65536\r\n\r\n" + String(repeating: " ", count: 65536))
+            #expect(await eager.received(within: .seconds(60)) { $0.contains("body_too_large") }, "\(eager.text)")
+            #expect(eager.text.hasPrefix("HTTP/1.1 413"))
+            await eager.close()
+
+            // 3 KiB of a chunked body that never ends: refused once it crosses 2 KiB, and the
+            // connection closed (the route reading it gets the refusal, not the bytes).
+            let chunked = try await RawConnection.open(port: port)
+            try await chunked.send(head + "Transfer-Encoding: chunked\r\n\r\n")
+            let kilobyte = String(repeating: "x", count: 1024)
+            for _ in 0..<3 { try await chunked.send("400\r\n\(kilobyte)\r\n") }
+            #expect(await chunked.received(within: .seconds(60)) { $0.contains("body_too_large") }, "\(chunked.text)")
+            #expect(chunked.text.hasPrefix("HTTP/1.1 413"))
+            #expect(chunked.text.lowercased().contains("connection: close"))
+            #expect(await chunked.closed(within: .seconds(60)))
+
+            // Under the cap, a chunked body reaches its route as before (here: refused as an order).
+            let small = try await RawConnection.open(port: port)
+            try await small.send(head + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+            #expect(await small.closed(within: .seconds(60)))
+            #expect(small.text.hasPrefix("HTTP/1.1 422"), "\(small.text)")
         }
     }
 

@@ -53,17 +53,45 @@ struct TLSListenerTests {
             let tls12 = try await Self.run("openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-tls1_2", "-brief"])
             #expect(tls12.status != 0, "TLS 1.2 was accepted: \(tls12.output)")
 
-            let https = try await Self.run("curl", ["-s", "--cacert", cert, "--tlsv1.3", "-o", "-", "-w", " %{http_code}",
+            let https = try await Self.run("curl", ["-s", "-i", "--cacert", cert, "--tlsv1.3", "-o", "-", "-w", " %{http_code}",
                                                     "https://127.0.0.1:\(port)/health/live"])
             #expect(https.status == 0, "\(https.output)")
             #expect(https.output.hasSuffix(" 200"), "\(https.output)")
             #expect(https.output.contains(#""live""#), "\(https.output)")
+            // Served over TLS: browsers are told to come back only over TLS.
+            #expect(https.output.lowercased().contains("strict-transport-security: max-age=31536000"), "\(https.output)")
             let https12 = try await Self.run("curl", ["-s", "--cacert", cert, "--tlsv1.2", "--tls-max", "1.2",
                                                       "https://127.0.0.1:\(port)/health/live"])
             #expect(https12.status != 0)
             let plain = try await Self.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/health/live"])
             #expect(!plain.output.hasSuffix("200"), "plain HTTP was answered on the TLS port")
             group.cancelAll()
+        }
+    }
+
+    @Test("a client that connects to the TLS port and never sends a handshake is closed after the handshake timeout")
+    func handshakeTimeout() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sundial-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cert = folder.appendingPathComponent("cert.pem").path
+        let key = folder.appendingPathComponent("key.pem").path
+        let made = try await Self.run("openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+        ])
+        try #require(made.status == 0, "\(made.output)")
+        var security = try ServerSecurity.fromEnvironment(EnvironmentReader(["SUNDIAL_TLS_CERT_FILE": cert, "SUNDIAL_TLS_KEY_FILE": key]))
+        // Only the handshake timeout is short: nothing else could close the silent connection in time.
+        security.connections = ListenerLimitsTests.limits(handshake: .seconds(2))
+        try await TestListener.with(security) { port in
+            let silent = try await RawConnection.open(port: port)
+            #expect(await silent.closed(within: .seconds(120)))
+            // A client that does handshake is served as before.
+            let https = try await Self.run("curl", ["-s", "--cacert", cert, "--tlsv1.3", "-o", "-", "-w", " %{http_code}",
+                                                    "https://127.0.0.1:\(port)/health/live"])
+            #expect(https.output.hasSuffix(" 200"), "\(https.output)")
+            #expect(https.output.contains(#""live""#), "\(https.output)")
         }
     }
 

@@ -2,6 +2,11 @@ import Foundation
 import PostgresNIO
 
 extension WorkflowStore {
+    /// How stale a token's `last_used_at` (and a dashboard session's `last_seen_at`) may get
+    /// before a request refreshes it: at most one write a minute per token or session, whatever
+    /// the request rate, so that authenticating a read is a read.
+    public static let lastSeenResolution = Duration.seconds(60)
+
     /// Stores a new admin token by the SHA-256 of its text (computed by Postgres); returns false
     /// when a token of that name exists (revoked ones included: names are never reused).
     public func createAdminToken(name: String, role: AdminRole, secret: String) async throws -> Bool {
@@ -14,25 +19,39 @@ extension WorkflowStore {
         return false
     }
 
-    /// The name and role of the live token with this text, marking it used; nil when unknown or
-    /// revoked. Served by the unique index on `token_hash`.
+    /// The name and role of the live token with this text; nil when unknown or revoked. A read:
+    /// its `last_used_at` is written only when older than ``lastSeenResolution`` (at most once a
+    /// minute per token, however many requests it makes). The unique index on `token_hash`
+    /// serves the lookup, the primary key the update.
     public func authenticateAdminToken(_ secret: String) async throws -> (name: String, role: AdminRole)? {
+        let resolution = Self.intervalSeconds(Self.lastSeenResolution)
         let rows = try await client.query("""
-            UPDATE admin_tokens SET last_used_at = now()
+            SELECT name, role, last_used_at IS NULL OR last_used_at <= now() - \(resolution) * interval '1 second'
+            FROM admin_tokens
             WHERE token_hash = encode(sha256(convert_to(\(secret), 'UTF8')), 'hex') AND revoked_at IS NULL
-            RETURNING name, role
             """, logger: logger)
-        if let (name, role) = try await first(rows.decode((String, String).self)) {
-            guard let parsed = AdminRole(rawValue: role) else { return nil }
-            return (name, parsed)
+        guard let (name, role, stale) = try await first(rows.decode((String, String, Bool).self)),
+              let parsed = AdminRole(rawValue: role) else { return nil }
+        if stale {
+            // Repeats the staleness condition so concurrent requests write once between them.
+            _ = try await client.query("""
+                UPDATE admin_tokens SET last_used_at = now()
+                WHERE name = \(name) AND (last_used_at IS NULL OR last_used_at <= now() - \(resolution) * interval '1 second')
+                """, logger: logger)
         }
-        return nil
+        return (name, parsed)
     }
 
-    /// Revokes a token by name; returns false when no live token has that name.
+    /// Revokes a token by name and ends its dashboard sessions; returns false when no live token
+    /// has that name. The primary key of `admin_tokens`; `dashboard_sessions_by_token`.
     public func revokeAdminToken(name: String) async throws -> Bool {
         let rows = try await acknowledgedWrite("""
-            UPDATE admin_tokens SET revoked_at = now() WHERE name = \(name) AND revoked_at IS NULL RETURNING name
+            WITH revoked AS (
+                UPDATE admin_tokens SET revoked_at = now() WHERE name = \(name) AND revoked_at IS NULL RETURNING name
+            ), ended AS (
+                DELETE FROM dashboard_sessions WHERE token_name IN (SELECT name FROM revoked)
+            )
+            SELECT name FROM revoked
             """)
         if try rows.first?.decode(String.self) != nil { return true }
         return false
@@ -49,5 +68,10 @@ extension WorkflowStore {
                                      lastUsedAt: used, revokedAt: revoked))
         }
         return result
+    }
+
+    /// A duration as the seconds an SQL interval is made of (`\(seconds) * interval '1 second'`).
+    static func intervalSeconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

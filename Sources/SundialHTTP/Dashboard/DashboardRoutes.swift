@@ -8,14 +8,17 @@ import SundialEngine
 /// and role checks, with every action in the same audit trail.
 ///
 /// Every page but the login form and the stylesheet goes through ``on(_:_:_:permission:auditAction:_:)``:
-/// no session → 303 to the login page; a POST whose CSRF token is not the session's → 403 and
+/// no live session (none, logged out, expired, token revoked; checked in the database on every
+/// request, see ``DashboardSession``) → 303 to the login page; a POST whose CSRF token is not the session's → 403 and
 /// nothing changes; a role that may not → 403 (recorded as refused in the audit trail, as the
 /// JSON API records it); any refusal → an HTML page with its 4xx status.
 struct DashboardRoutes: Sendable {
     typealias Handler = @Sendable (Request, BasicRequestContext, DashboardSession, DashboardForm) async throws -> Response
 
     let admin: AdminRoutes
-    /// Set the cookie's Secure flag (the server has TLS).
+    /// Session lifetimes and the cookie setting.
+    let settings: DashboardSettings
+    /// Set the cookies' Secure flag (unless plain HTTP and `SUNDIAL_DASHBOARD_INSECURE_COOKIE`).
     let secureCookies: Bool
 
     var workflows: WorkflowClient { admin.workflows }
@@ -31,7 +34,7 @@ struct DashboardRoutes: Sendable {
         route(.get, DashboardStyle.path) { _, _ in DashboardStyle.response() }
         route(.get, "/admin/login") { request, _ in try await loginPage(request) }
         route(.post, "/admin/login") { request, _ in try await login(request) }
-        on(route, .post, "/admin/logout") { _, _, _, _ in logout() }
+        on(route, .post, "/admin/logout") { _, _, session, _ in try await logout(session) }
         on(route, .get, "/admin") { _, _, session, query in try await overview(session, query) }
         on(route, .get, "/admin/workflows") { _, _, session, query in try await workflowList(session, query) }
         on(route, .get, "/admin/workflows/{id}") { _, context, session, query in try await workflowPage(session, context, query) }
@@ -58,7 +61,7 @@ struct DashboardRoutes: Sendable {
         route(method, path) { request, context in
             var session: DashboardSession?
             do {
-                session = try await DashboardSession.current(request, store: store)
+                session = try await DashboardSession.current(request, store: store, settings: settings)
                 guard let session else {
                     var response = DashboardLayout.redirect("/admin/login")
                     if request.cookies[DashboardSession.cookieName] != nil {
@@ -104,7 +107,9 @@ struct DashboardRoutes: Sendable {
     // MARK: Login
 
     private func loginPage(_ request: Request, problem: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        if problem == nil, try await DashboardSession.current(request, store: store) != nil { return DashboardLayout.redirect("/admin") }
+        if problem == nil, try await DashboardSession.current(request, store: store, settings: settings) != nil {
+            return DashboardLayout.redirect("/admin")
+        }
         let nonce = DashboardSession.loginNonce()
         var notice: HTML = .empty
         if let problem { notice = "<div class=\"notice error\" role=\"alert\"><p>\(problem)</p></div>" }
@@ -118,7 +123,9 @@ struct DashboardRoutes: Sendable {
             <input id="token" name="token" type="password" autocomplete="off" required placeholder="sdl_…" size="60">
             <button type="submit">Log in</button>
             </form>
-            <p class="muted">The token is kept in an HttpOnly, SameSite=Strict cookie\(secureCookies ? ", Secure" : "") for 12 hours; log out to forget it.</p>
+            <p class="muted">The token opens a session on the server; the browser keeps only the session's id, in an HttpOnly,
+            SameSite=Strict\(secureCookies ? ", Secure" : "") cookie. It ends after \(Self.describe(settings.sessionLifetime)), after
+            \(Self.describe(settings.idleTimeout)) without a page, when the token is revoked, or when you log out.</p>
             </div>
             """)
         response.setCookie(DashboardSession.loginCookie(nonce, secure: secureCookies))
@@ -134,13 +141,14 @@ struct DashboardRoutes: Sendable {
                                            status: .forbidden)
             }
             let token = (try form.value("token") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard token.hasPrefix(AdminTokenSecret.prefix), token.count <= 200, DashboardSession.isCookieSafe(token),
-                  let (name, _) = try await store.authenticateAdminToken(token) else {
+            guard token.hasPrefix(AdminTokenSecret.prefix), token.count <= 200, DashboardSession.isTokenShaped(token),
+                  let (name, role) = try await store.authenticateAdminToken(token),
+                  let session = try await DashboardSession.open(tokenName: name, role: role, store: store, settings: settings) else {
                 return try await loginPage(request, problem: "That token is unknown or revoked.", status: .unauthorized)
             }
             logger.info("dashboard login", metadata: ["actor": "\(name)"])
             var response = DashboardLayout.redirect("/admin")
-            response.setCookie(DashboardSession.sessionCookie(token, secure: secureCookies))
+            response.setCookie(DashboardSession.sessionCookie(session.id, settings: settings, secure: secureCookies))
             response.setCookie(DashboardSession.clearedCookie(DashboardSession.loginCookieName, secure: secureCookies))
             return response
         } catch {
@@ -148,9 +156,21 @@ struct DashboardRoutes: Sendable {
         }
     }
 
-    private func logout() -> Response {
+    /// Ends the session on the server (a copy of the cookie is worthless afterwards) and clears
+    /// the cookie.
+    private func logout(_ session: DashboardSession) async throws -> Response {
+        try await store.closeDashboardSession(session.id)
+        logger.info("dashboard logout", metadata: ["actor": "\(session.principal.name)"])
         var response = DashboardLayout.redirect("/admin/login")
         response.setCookie(DashboardSession.clearedCookie(DashboardSession.cookieName, secure: secureCookies))
         return response
+    }
+
+    /// "12 hours", "30 minutes", "90 seconds": a lifetime as the login page states it.
+    static func describe(_ duration: Duration) -> String {
+        let seconds = Int(duration.components.seconds)
+        if seconds % 3600 == 0 { return seconds == 3600 ? "1 hour" : "\(seconds / 3600) hours" }
+        if seconds % 60 == 0 { return seconds == 60 ? "1 minute" : "\(seconds / 60) minutes" }
+        return "\(seconds) seconds"
     }
 }
