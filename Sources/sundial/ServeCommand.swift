@@ -36,9 +36,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535") }
         let intake: IntakeConfiguration
         let security: ServerSecurity
+        let adminPool: AdminPoolConfiguration
         do {
             intake = try await IntakeConfiguration.fromEnvironment(reader)
             security = try ServerSecurity.fromEnvironment(reader)
+            adminPool = try AdminPoolConfiguration.fromEnvironment(reader)
         } catch let error as ConfigurationError {
             throw ValidationError("configuration: \(error)")
         }
@@ -53,16 +55,23 @@ struct ServeCommand: AsyncParsableCommand {
         let client = PostgresClient(configuration: environment.database.clientConfiguration, backgroundLogger: logger)
         let store = WorkflowStore(client: client, database: environment.database, logger: logger)
         let workflows = WorkflowClient(store: store, registry: Definitions.registry)
+        // Admin API, dashboard and /metrics on a pool of their own, every statement bounded by
+        // the admin statement timeout: they cannot take the intake's connections.
+        let adminClient = PostgresClient(configuration: environment.database.adminClientConfiguration(adminPool), backgroundLogger: logger)
+        let adminStore = WorkflowStore(client: adminClient, database: environment.database, logger: logger)
         var server = SundialServer(host: host, port: port, client: client, store: store, registry: registry, logger: logger,
                                    workflows: workflows, intake: intake, storeCalendar: storeCalendar,
                                    schedules: (try? SunStyleWorkflows.schedules(storeTimeZone: zone)) ?? [])
         server.security = security
+        server.adminStore = adminStore
         let application = server.makeApplication { bound in
             logger.info("serving", metadata: ["address": "\(security.scheme)://\(host):\(bound)", "health": "/health/ready", "metrics": "/metrics",
                                               "intake": "\(intake.summary)"])
         }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: client), .init(service: SchemaGuard(client: client, schema: environment.database.schema, logger: logger)),
+            services: [.init(service: client), .init(service: adminClient),
+                       .init(service: SchemaGuard(client: client, schema: environment.database.schema, logger: logger)),
+                       .init(service: FleetCountsService(store: adminStore, logger: logger)),
                        .init(service: application)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

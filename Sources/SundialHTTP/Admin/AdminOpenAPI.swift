@@ -18,7 +18,7 @@ enum AdminOpenAPI {
       }
      }
     },
-    "description": "A refusal. Every route can answer 400 (a Content-Length that is not a number) and 413 (a body over the server's cap, SUNDIAL_HTTP_MAX_BODY_BYTES), besides its own refusals."
+    "description": "A refusal. Every route can answer 400 (a Content-Length that is not a number) and 413 (a body over the server's cap, SUNDIAL_HTTP_MAX_BODY_BYTES), besides its own refusals. Every route that reads the database can answer 503 `query_timeout` (with Retry-After) when its statement ran past the admin statement timeout (SUNDIAL_ADMIN_STATEMENT_TIMEOUT_MS, 5 s unless set)."
    }
   },
   "schemas": {
@@ -1303,6 +1303,9 @@ enum AdminOpenAPI {
      },
      "413": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Audit entries newest first: every mutating admin call (API and CLI), done or refused."
@@ -1370,6 +1373,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Finance rerun of one business date: starts run n+1 (linked to the earlier runs; creates only missing invoices), like sundial batches rerun. Reason and date required. Audited as batch.rerun on batch:<job>. 404 unknown job, 409 run_in_progress while a run of the date is still in progress, 422 for a bad date or missing reason."
@@ -1435,6 +1441,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1520,6 +1529,9 @@ enum AdminOpenAPI {
      },
      "413": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "A completed run's reconciliation exception report: JSON, or with Accept: text/csv or ?format=csv an RFC 4180 CSV download (Content-Disposition: attachment). 404 for an unknown run or job, 409 run_not_finished while the run has no report."
@@ -1587,6 +1599,9 @@ enum AdminOpenAPI {
      },
      "413": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Parked outbox deliveries, oldest first."
@@ -1653,6 +1668,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Put a parked message back in line. 409 when no parked message has the id."
@@ -1680,6 +1698,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1744,6 +1765,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Pause a schedule. 409 when already paused."
@@ -1806,6 +1830,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "422": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1870,6 +1897,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Start the schedule's workflow now. 409 when not declared in this build."
@@ -1897,6 +1927,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1961,6 +1994,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Pause a type: workers stop claiming it at their next heartbeat; running steps finish. 409 when already paused."
@@ -2024,6 +2060,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Resume a paused type. 409 when not paused."
@@ -2051,6 +2090,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -2184,6 +2226,9 @@ enum AdminOpenAPI {
      },
      "413": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Workflows newest first by (created_at, id), keyset-paginated. Unknown parameters, bad dates, statuses, limits and cursors are 400."
@@ -2225,6 +2270,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -2290,6 +2338,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Cancel (compensations run). Reason required. 409 cancel_refused when the workflow refuses in its state (with its reason), 409 precondition_failed when it is finished or compensating."
@@ -2331,6 +2382,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -2396,6 +2450,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Start a new run of a workflow that is no longer active, from a chosen state: same type, version and input, the old context, key <old key>#rerun-<n>, rerun_of = the old id. 409 while it is active; 422 for a state its type does not have."
@@ -2459,6 +2516,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "422": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -2524,6 +2584,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Skip the backoff wait of a workflow that failed an attempt (runnable, waiting or compensating, not leased, attempt > 0, due later). 409 otherwise."
@@ -2587,6 +2650,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "422": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },

@@ -65,7 +65,8 @@ public struct AdminRoutes: Sendable {
         return path
     }
 
-    /// Engine refusals as the API's JSON answers: 404, 409 with the reason, 422 naming fields.
+    /// Engine refusals as the API's JSON answers: 404, 409 with the reason, 422 naming fields,
+    /// 503 `query_timeout` for a statement the admin pool's statement timeout cut.
     static func apiError(_ error: any Error) -> any Error {
         switch error {
         case let error as APIError: return error
@@ -88,7 +89,7 @@ public struct AdminRoutes: Sendable {
             case .notFound: return APIError.notFound(refusal.code, refusal.message)
             case .conflict: return APIError.conflict(refusal.code, refusal.message, details: ["reason": refusal.message])
             }
-        default: return error
+        default: return StatementTimeout.refusal(error) ?? error
         }
     }
 
