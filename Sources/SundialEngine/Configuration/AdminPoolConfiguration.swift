@@ -35,11 +35,20 @@ public struct AdminPoolConfiguration: Sendable, Equatable {
 }
 
 extension DatabaseConfiguration {
-    /// The admin pool's client configuration: the engine's (same server, TLS, schema and plan
-    /// settings) with its own connection cap and `statement_timeout` as a startup parameter, so
-    /// it holds from a connection's first statement without a round trip of its own.
+    /// The admin pool's client configuration: the engine's (same server, TLS and schema) with
+    /// its own connection cap and `statement_timeout` as a startup parameter, so it holds from a
+    /// connection's first statement without a round trip of its own.
+    ///
+    /// Plans are the planner's default (`plan_cache_mode=auto`) rather than the engine's forced
+    /// generic plans: the engine's prepared statements have plans that do not depend on their
+    /// values, while an operator's listing filters by a status or type whose frequency decides
+    /// the index to walk (a generic plan assumes an average status and may walk
+    /// `workflows_by_created` looking for `failed` rows that are not there). An unnamed statement
+    /// is planned with its values each time, as the EXPLAIN tests in `AdminStoreTests` see it.
     public func adminClientConfiguration(_ admin: AdminPoolConfiguration) -> PostgresClient.Configuration {
         var configuration = clientConfiguration
+        configuration.options.additionalStartupParameters.removeAll { $0.0 == "plan_cache_mode" }
+        configuration.options.additionalStartupParameters.append(("plan_cache_mode", "auto"))
         configuration.options.additionalStartupParameters.append(("statement_timeout", String(admin.statementTimeoutMilliseconds)))
         configuration.options.maximumConnections = admin.maxConnections
         return configuration
