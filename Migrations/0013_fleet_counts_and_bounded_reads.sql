@@ -109,3 +109,7 @@ CREATE INDEX outbox_parked ON outbox (id) WHERE status = 'parked';
 -- (received_at, signal_id). Signals are not on a step's commit path except their consumption.
 CREATE INDEX workflow_signals_pending_by_time ON workflow_signals (workflow_id, received_at, signal_id)
     WHERE consumed_at IS NULL;
+
+-- Serves the admin API's worker list by id (keyset), skipping workers that stopped. A
+-- heartbeat changes neither column, so it stays a HOT update.
+CREATE INDEX workers_not_stopped ON workers (id) WHERE stopped_at IS NULL;

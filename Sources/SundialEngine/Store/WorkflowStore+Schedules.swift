@@ -134,12 +134,34 @@ extension WorkflowStore {
         return nil
     }
 
-    /// Every schedule, by name.
+    /// Every schedule, by name (the schedules this build declares: a handful; the batch deadline
+    /// gauge and the CLI read them all).
     public func schedules() async throws -> [ScheduleRow] {
-        let rows = try await client.query("""
-            SELECT name, workflow_type, cron, time_zone, misfire, enabled, next_fire_at, last_slot, last_fired_at, created_at
-            FROM schedules ORDER BY name
-            """, logger: logger)
+        try await scheduleRows(client.query("""
+            SELECT \(unescaped: Self.scheduleColumns) FROM schedules ORDER BY name
+            """, logger: logger))
+    }
+
+    /// A page of schedules by name, after the schedule named `after` (keyset on the primary key).
+    public func schedulesPage(after: String?, limit: Int) async throws -> Page<ScheduleRow> {
+        var rows = try await scheduleRows(client.query("""
+            SELECT \(unescaped: Self.scheduleColumns) FROM schedules WHERE name > \(after ?? "") ORDER BY name LIMIT \(limit + 1)
+            """, logger: logger))
+        guard rows.count > limit else { return Page(rows: rows, next: nil) }
+        rows.removeLast()
+        return Page(rows: rows, next: rows.last.map { ListCursor(micros: 0, key: $0.name) })
+    }
+
+    /// One schedule by name (primary key), or nil.
+    public func schedule(named name: String) async throws -> ScheduleRow? {
+        try await scheduleRows(client.query("""
+            SELECT \(unescaped: Self.scheduleColumns) FROM schedules WHERE name = \(name)
+            """, logger: logger)).first
+    }
+
+    static let scheduleColumns = "name, workflow_type, cron, time_zone, misfire, enabled, next_fire_at, last_slot, last_fired_at, created_at"
+
+    private func scheduleRows(_ rows: PostgresRowSequence) async throws -> [ScheduleRow] {
         var result: [ScheduleRow] = []
         for try await (name, type, cron, zone, misfire, enabled, next, last, fired, created)
             in rows.decode((String, String, String, String, String, Bool, Date?, Date?, Date?, Date).self) {

@@ -336,6 +336,13 @@ enum AdminOpenAPI {
      "job": {
       "type": "string"
      },
+     "next_cursor": {
+      "description": "The cursor of the next page; null on the last.",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
      "runs": {
       "items": {
        "$ref": "#/components/schemas/BatchRun"
@@ -346,7 +353,8 @@ enum AdminOpenAPI {
     "required": [
      "job",
      "date",
-     "runs"
+     "runs",
+     "next_cursor"
     ],
     "type": "object"
    },
@@ -508,6 +516,33 @@ enum AdminOpenAPI {
     ],
     "type": "object"
    },
+   "HistoryPage": {
+    "properties": {
+     "history": {
+      "items": {
+       "$ref": "#/components/schemas/HistoryEntry"
+      },
+      "type": "array"
+     },
+     "next_cursor": {
+      "description": "The cursor of the next page; null on the last.",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "workflow_id": {
+      "format": "uuid",
+      "type": "string"
+     }
+    },
+    "required": [
+     "workflow_id",
+     "history",
+     "next_cursor"
+    ],
+    "type": "object"
+   },
    "OutboxList": {
     "properties": {
      "messages": {
@@ -546,10 +581,18 @@ enum AdminOpenAPI {
        "type": "object"
       },
       "type": "array"
+     },
+     "next_cursor": {
+      "description": "The cursor of the next page; null on the last.",
+      "type": [
+       "string",
+       "null"
+      ]
      }
     },
     "required": [
-     "messages"
+     "messages",
+     "next_cursor"
     ],
     "type": "object"
    },
@@ -572,6 +615,33 @@ enum AdminOpenAPI {
      "name",
      "payload",
      "received_at"
+    ],
+    "type": "object"
+   },
+   "PendingSignalPage": {
+    "properties": {
+     "next_cursor": {
+      "description": "The cursor of the next page; null on the last.",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "pending_signals": {
+      "items": {
+       "$ref": "#/components/schemas/PendingSignal"
+      },
+      "type": "array"
+     },
+     "workflow_id": {
+      "format": "uuid",
+      "type": "string"
+     }
+    },
+    "required": [
+     "workflow_id",
+     "pending_signals",
+     "next_cursor"
     ],
     "type": "object"
    },
@@ -728,6 +798,13 @@ enum AdminOpenAPI {
    },
    "ScheduleList": {
     "properties": {
+     "next_cursor": {
+      "description": "The cursor of the next page; null on the last.",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
      "schedules": {
       "items": {
        "properties": {
@@ -785,7 +862,8 @@ enum AdminOpenAPI {
      }
     },
     "required": [
-     "schedules"
+     "schedules",
+     "next_cursor"
     ],
     "type": "object"
    },
@@ -925,6 +1003,13 @@ enum AdminOpenAPI {
    },
    "WorkerList": {
     "properties": {
+     "next_cursor": {
+      "description": "The cursor of the next page; null on the last.",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
      "workers": {
       "items": {
        "properties": {
@@ -974,7 +1059,8 @@ enum AdminOpenAPI {
      }
     },
     "required": [
-     "workers"
+     "workers",
+     "next_cursor"
     ],
     "type": "object"
    },
@@ -1106,16 +1192,32 @@ enum AdminOpenAPI {
       "type": "object"
      },
      "history": {
+      "description": "The first 100 entries, oldest first.",
       "items": {
        "$ref": "#/components/schemas/HistoryEntry"
       },
       "type": "array"
      },
+     "history_next_cursor": {
+      "description": "Cursor of the history's next page (GET .../history); null when all is shown.",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
      "pending_signals": {
+      "description": "The oldest 100 pending signals.",
       "items": {
        "$ref": "#/components/schemas/PendingSignal"
       },
       "type": "array"
+     },
+     "pending_signals_next_cursor": {
+      "description": "Cursor of the pending signals' next page (GET .../signals); null when all is shown.",
+      "type": [
+       "string",
+       "null"
+      ]
      },
      "workflow": {
       "$ref": "#/components/schemas/Workflow"
@@ -1124,7 +1226,9 @@ enum AdminOpenAPI {
     "required": [
      "workflow",
      "history",
+     "history_next_cursor",
      "pending_signals",
+     "pending_signals_next_cursor",
      "explanation"
     ],
     "type": "object"
@@ -1269,6 +1373,8 @@ enum AdminOpenAPI {
       "name": "cursor",
       "required": false,
       "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -1383,7 +1489,7 @@ enum AdminOpenAPI {
   },
   "/admin/v1/batches/{job}/runs": {
    "get": {
-    "description": "Runs of a batch job with run number, business date, status, reason, actor, file name, invoices created, exception count and workflow id: every run of ?date=YYYY-MM-DD oldest first, else the newest runs of every date (limit, default 50). 400 for a bad date or unknown parameter, 404 for an unknown job. Roles: viewer, operator, finance, admin.",
+    "description": "Runs of a batch job with run number, business date, status, reason, actor, file name, invoices created, exception count and workflow id: the runs of ?date=YYYY-MM-DD oldest first, else the newest runs of every date, limit (default 50) a page. 400 for a bad date or unknown parameter, 404 for an unknown job. Keyset-paginated (index workflows_by_business_date): with date oldest first by (created_at, id), without it newest business date first. Roles: viewer, operator, finance, admin.",
     "operationId": "listBatchRuns",
     "parameters": [
      {
@@ -1409,7 +1515,7 @@ enum AdminOpenAPI {
       }
      },
      {
-      "description": "1 to 1000, default 50 (without date)",
+      "description": "1 to 1000, default 50",
       "in": "query",
       "name": "limit",
       "required": false,
@@ -1417,6 +1523,17 @@ enum AdminOpenAPI {
        "maximum": 1000,
        "minimum": 1,
        "type": "integer"
+      }
+     },
+     {
+      "description": "next_cursor of the previous page",
+      "in": "query",
+      "name": "cursor",
+      "required": false,
+      "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
+       "type": "string"
       }
      }
     ],
@@ -1565,7 +1682,7 @@ enum AdminOpenAPI {
   },
   "/admin/v1/outbox/parked": {
    "get": {
-    "description": "Parked outbox deliveries, oldest first. Roles: viewer, operator, finance, admin.",
+    "description": "Parked outbox deliveries, oldest first, keyset-paginated by id (index outbox_parked). Roles: viewer, operator, finance, admin.",
     "operationId": "listParkedOutbox",
     "parameters": [
      {
@@ -1577,6 +1694,17 @@ enum AdminOpenAPI {
        "maximum": 500,
        "minimum": 1,
        "type": "integer"
+      }
+     },
+     {
+      "description": "next_cursor of the previous page",
+      "in": "query",
+      "name": "cursor",
+      "required": false,
+      "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
+       "type": "string"
       }
      }
     ],
@@ -1678,8 +1806,32 @@ enum AdminOpenAPI {
   },
   "/admin/v1/schedules": {
    "get": {
-    "description": "Schedules with their next fire times. Roles: viewer, operator, finance, admin.",
+    "description": "Schedules by name with their next fire time, keyset-paginated by name (primary key). Roles: viewer, operator, finance, admin.",
     "operationId": "listSchedules",
+    "parameters": [
+     {
+      "description": "1 to 500, default 100",
+      "in": "query",
+      "name": "limit",
+      "required": false,
+      "schema": {
+       "maximum": 500,
+       "minimum": 1,
+       "type": "integer"
+      }
+     },
+     {
+      "description": "next_cursor of the previous page",
+      "in": "query",
+      "name": "cursor",
+      "required": false,
+      "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
+       "type": "string"
+      }
+     }
+    ],
     "responses": {
      "200": {
       "content": {
@@ -2070,8 +2222,32 @@ enum AdminOpenAPI {
   },
   "/admin/v1/workers": {
    "get": {
-    "description": "Workers that have not stopped: definitions they run, concurrency, last heartbeat, live. Roles: viewer, operator, finance, admin.",
+    "description": "Workers that have not stopped, by id, with live for a heartbeat in the last minute; keyset-paginated by id (index workers_not_stopped). Roles: viewer, operator, finance, admin.",
     "operationId": "listWorkers",
+    "parameters": [
+     {
+      "description": "1 to 500, default 100",
+      "in": "query",
+      "name": "limit",
+      "required": false,
+      "schema": {
+       "maximum": 500,
+       "minimum": 1,
+       "type": "integer"
+      }
+     },
+     {
+      "description": "next_cursor of the previous page",
+      "in": "query",
+      "name": "cursor",
+      "required": false,
+      "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
+       "type": "string"
+      }
+     }
+    ],
     "responses": {
      "200": {
       "content": {
@@ -2101,7 +2277,7 @@ enum AdminOpenAPI {
   },
   "/admin/v1/workflows": {
    "get": {
-    "description": "Workflows newest first by (created_at, id), keyset-paginated. Unknown parameters, bad dates, statuses, limits and cursors are 400. Roles: viewer, operator, finance, admin.",
+    "description": "Workflows newest first by (created_at, id), keyset-paginated. The listing walks one index, chosen by the first filter given of business_key, status, type (else workflows_by_created); created ranges and the cursor are ranges of it. Filters that index does not hold (state, updated_from, updated_to, and type or status when a more selective filter chose the index) are checked on at most 10,000 walked rows per page: such a page can hold fewer rows than limit, even none, and still have a next_cursor (where the walk stopped). created_from and updated_from more than a minute in the future, and a range whose end is not after its start, are 400. Unknown parameters, bad dates, statuses, limits and cursors are 400. Roles: viewer, operator, finance, admin.",
     "operationId": "listWorkflows",
     "parameters": [
      {
@@ -2125,7 +2301,7 @@ enum AdminOpenAPI {
       }
      },
      {
-      "description": "State name (filtered within the type or status range)",
+      "description": "State name (checked on at most 10,000 walked rows per page)",
       "in": "query",
       "name": "state",
       "required": false,
@@ -2147,7 +2323,7 @@ enum AdminOpenAPI {
       }
      },
      {
-      "description": "created_at >= (ISO 8601)",
+      "description": "created_at >= (ISO 8601; not in the future)",
       "in": "query",
       "name": "created_from",
       "required": false,
@@ -2157,7 +2333,7 @@ enum AdminOpenAPI {
       }
      },
      {
-      "description": "created_at < (ISO 8601)",
+      "description": "created_at < (ISO 8601; after created_from)",
       "in": "query",
       "name": "created_to",
       "required": false,
@@ -2167,7 +2343,7 @@ enum AdminOpenAPI {
       }
      },
      {
-      "description": "updated_at >= (ISO 8601)",
+      "description": "updated_at >= (ISO 8601; not in the future; checked on at most 10,000 walked rows per page)",
       "in": "query",
       "name": "updated_from",
       "required": false,
@@ -2177,7 +2353,7 @@ enum AdminOpenAPI {
       }
      },
      {
-      "description": "updated_at < (ISO 8601)",
+      "description": "updated_at < (ISO 8601; also bounds created_at, a range of the index)",
       "in": "query",
       "name": "updated_to",
       "required": false,
@@ -2192,6 +2368,8 @@ enum AdminOpenAPI {
       "name": "cursor",
       "required": false,
       "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -2236,7 +2414,7 @@ enum AdminOpenAPI {
   },
   "/admin/v1/workflows/{id}": {
    "get": {
-    "description": "One workflow: input, context, state, status, next run time, lease holder, compensation stack, pending signals, history and explanation. Roles: viewer, operator, finance, admin.",
+    "description": "One workflow: input, context, state, status, next run time, lease holder, compensation stack, explanation, the first 100 history entries and the oldest 100 pending signals (with the cursors of their next pages). Roles: viewer, operator, finance, admin.",
     "operationId": "getWorkflow",
     "parameters": [
      {
@@ -2276,7 +2454,7 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      }
     },
-    "summary": "One workflow: input, context, state, status, next run time, lease holder, compensation stack, pending signals, history and explanation."
+    "summary": "One workflow: input, context, state, status, next run time, lease holder, compensation stack, explanation, and the first page of its history and pending signals."
    }
   },
   "/admin/v1/workflows/{id}/cancel": {
@@ -2389,6 +2567,73 @@ enum AdminOpenAPI {
      }
     },
     "summary": "Why the workflow is not running right now."
+   }
+  },
+  "/admin/v1/workflows/{id}/history": {
+   "get": {
+    "description": "One workflow's history, oldest first, keyset-paginated by entry id (index workflow_history_by_workflow). 404 for an unknown workflow. Roles: viewer, operator, finance, admin.",
+    "operationId": "getWorkflowHistory",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "format": "uuid",
+       "type": "string"
+      }
+     },
+     {
+      "description": "1 to 1000, default 100",
+      "in": "query",
+      "name": "limit",
+      "required": false,
+      "schema": {
+       "maximum": 1000,
+       "minimum": 1,
+       "type": "integer"
+      }
+     },
+     {
+      "description": "next_cursor of the previous page",
+      "in": "query",
+      "name": "cursor",
+      "required": false,
+      "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HistoryPage"
+        }
+       }
+      },
+      "description": "OK"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "summary": "One workflow's history, oldest first, one page."
    }
   },
   "/admin/v1/workflows/{id}/rerun": {
@@ -2657,6 +2902,73 @@ enum AdminOpenAPI {
      }
     },
     "summary": "Deliver a signal (idempotent on signal_id). 409 when the workflow has finished."
+   }
+  },
+  "/admin/v1/workflows/{id}/signals": {
+   "get": {
+    "description": "The signals in one workflow's inbox that no state consumed yet, oldest first, keyset-paginated by (received_at, signal_id) (index workflow_signals_pending_by_time). 404 for an unknown workflow. Roles: viewer, operator, finance, admin.",
+    "operationId": "getWorkflowPendingSignals",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "format": "uuid",
+       "type": "string"
+      }
+     },
+     {
+      "description": "1 to 1000, default 100",
+      "in": "query",
+      "name": "limit",
+      "required": false,
+      "schema": {
+       "maximum": 1000,
+       "minimum": 1,
+       "type": "integer"
+      }
+     },
+     {
+      "description": "next_cursor of the previous page",
+      "in": "query",
+      "name": "cursor",
+      "required": false,
+      "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/PendingSignalPage"
+        }
+       }
+      },
+      "description": "OK"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "summary": "One workflow's pending signals, oldest first, one page."
    }
   }
  },
