@@ -17,7 +17,7 @@ extension WorkflowStore {
         counters.other.add(1, ordering: .relaxed)
         let lockKey = "sundial-fleet-counts:" + database.schema
         let logger = self.logger
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await inTransaction { connection in
             let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
             guard try await Self.first(locked.decode(Bool.self)) == true else { return 0 }
             let rows = try await connection.query("""

@@ -48,16 +48,23 @@ extension WorkflowStore {
         }
     }
 
-    /// Puts a parked message back in line with fresh attempts; returns false when no parked
-    /// message has that id.
-    public func replayOutbox(id: Int64) async throws -> Bool {
+    /// Puts a parked message back in line with fresh attempts, with `audit` written in the same
+    /// statement; returns false when no parked message has that id (primary key).
+    public func replayOutbox(id: Int64, audit: AuditNote? = nil) async throws -> Bool {
         counters.other.add(1, ordering: .relaxed)
         let rows = try await acknowledgedWrite("""
-            UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
-            WHERE id = \(id) AND status = 'parked'
-            RETURNING id
+            WITH replayed AS (
+                UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
+                WHERE id = \(id) AND status = 'parked'
+                RETURNING id
+            ), audited AS (
+                INSERT INTO audit_log (actor, action, target, reason, outcome, detail)
+                SELECT \(audit?.actor)::text, \(audit?.action)::text, \(audit?.target)::text, \(audit?.reason)::text, 'ok', \(audit?.detail)::text
+                FROM replayed WHERE \(audit?.actor)::text IS NOT NULL
+            )
+            SELECT count(*)::int8 FROM replayed
             """)
-        if try rows.first?.decode(Int64.self) != nil { return true }
+        if let count = try rows.first?.decode(Int64.self) { return count == 1 }
         return false
     }
 

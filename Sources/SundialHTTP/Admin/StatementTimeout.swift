@@ -7,11 +7,20 @@ import PostgresNIO
 /// fine, this request asked for more than it may cost.
 enum StatementTimeout {
     static func refusal(_ error: any Error) -> APIError? {
-        guard let error = error as? PSQLError, error.serverInfo?[.sqlState] == "57014" else { return nil }
+        guard isCancelledStatement(error) else { return nil }
         var headers = HTTPFields()
         headers[.retryAfter] = "5"
         return APIError(.serviceUnavailable, code: "query_timeout",
                          message: "the database stopped this request's query at the admin statement timeout; narrow the filters or try again later",
                          headers: headers)
+    }
+
+    /// Whether `error` is PostgreSQL's 57014, alone or as what failed inside a transaction.
+    private static func isCancelledStatement(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] == "57014" }
+        if let error = error as? PostgresTransactionError {
+            return [error.beginError, error.closureError, error.commitError].contains { $0.map(isCancelledStatement) == true }
+        }
+        return false
     }
 }
