@@ -102,4 +102,16 @@ struct AuditAtomicityTests {
             #expect(trigger.first?.detail?.hasPrefix("started ") == true)
         }
     }
+
+    @Test("a refusal's audit row is cut to bounded lengths, whatever the caller sent")
+    func refusalsAreBounded() async throws {
+        try await TestDatabase.with { db in
+            let huge = String(repeating: "é", count: 50_000)
+            await AdminActions(workflows: db.workflows, actor: huge).recordRefusal(action: huge, target: huge, reason: huge, why: huge)
+            let row = try #require(try await db.store.audit(AuditQuery()).first)
+            #expect(row.actor.unicodeScalars.count <= 200 && row.action.unicodeScalars.count <= 100 && row.target.unicodeScalars.count <= 300)
+            #expect((row.reason?.unicodeScalars.count ?? 0) <= 1000 && (row.detail?.unicodeScalars.count ?? 0) <= 1000)
+            #expect(row.outcome == "refused" && row.target.hasSuffix("…"))
+        }
+    }
 }

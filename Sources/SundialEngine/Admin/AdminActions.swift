@@ -153,8 +153,18 @@ public struct AdminActions: Sendable {
     }
 
     /// Records a call refused before it ran (a role that may not), so the trail shows attempts too.
+    /// Every text is cut to a bounded length: a refusal must not let a caller write rows of any size.
     public func recordRefusal(action: String, target: String, reason: String?, why: String) async {
-        _ = try? await store.recordAudit(actor: actor, action: action, target: target, reason: reason, outcome: "refused", detail: why)
+        _ = try? await store.recordAudit(actor: Self.capped(actor, 200), action: Self.capped(action, 100), target: Self.capped(target, 300),
+                                         reason: reason.map { Self.capped($0, 1000) }, outcome: "refused", detail: Self.capped(why, 1000))
+    }
+
+    /// `text` cut to `limit` code points (with an ellipsis when cut).
+    static func capped(_ text: String, _ limit: Int) -> String {
+        guard text.unicodeScalars.count > limit else { return text }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.prefix(limit - 1))
+        return String(scalars) + "…"
     }
 
     // MARK: Audit

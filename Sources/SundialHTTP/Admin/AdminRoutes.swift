@@ -32,9 +32,10 @@ public struct AdminRoutes: Sendable {
                 if let permission = operation.permission {
                     let caller = try await authentication.authenticate(request)
                     guard caller.role.allows(permission) else {
+                        // Recorded with a validated target, never the raw path or query (RefusalAudit).
                         if let action = operation.auditAction {
                             await AdminActions(workflows: workflows, actor: caller.name).recordRefusal(
-                                action: action, target: Self.target(of: operation.path, context: context), reason: nil,
+                                action: action, target: RefusalAudit.target(of: operation.path, context: context), reason: nil,
                                 why: "forbidden: role \(caller.role.rawValue) lacks \(permission.rawValue)")
                         }
                         throw AdminAuthentication.forbidden(caller, permission)
@@ -51,18 +52,6 @@ public struct AdminRoutes: Sendable {
         var methods: [String: [HTTPRequest.Method]] = [:]
         for operation in operations { methods[operation.path, default: []].append(operation.method) }
         for (path, allowed) in methods { router.refuseOtherMethods(RouterPath(path), allowed: allowed) }
-    }
-
-    /// The audit target a path names (`workflow:<id>`, `type:<name>`, ...).
-    static func target(of path: String, context: BasicRequestContext) -> String {
-        if let job = context.parameters.get("job") { return "batch:\(job)" }
-        if let id = context.parameters.get("id") {
-            if path.contains("/outbox/") { return "outbox:\(id)" }
-            return "workflow:\(id.lowercased())"
-        }
-        if let type = context.parameters.get("type") { return "type:\(type)" }
-        if let name = context.parameters.get("name") { return "schedule:\(name)" }
-        return path
     }
 
     /// Engine refusals as the API's JSON answers: 404, 409 with the reason, 422 naming fields,
