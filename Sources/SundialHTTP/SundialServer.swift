@@ -34,6 +34,10 @@ public struct SundialServer: Sendable {
     public var security = ServerSecurity()
     /// The dashboard's session lifetimes and cookie flags.
     public var dashboard = DashboardSettings()
+    /// The store of the admin side (admin API, dashboard, `/metrics`) on its own pool with a
+    /// statement timeout (``AdminPoolConfiguration``), so that side cannot take the intake's
+    /// connections; nil shares `store` (tests).
+    public var adminStore: WorkflowStore?
 
     public init(host: String, port: Int, client: DatabaseClient, store: WorkflowStore,
                 registry: PrometheusCollectorRegistry, logger: Logger,
@@ -54,7 +58,10 @@ public struct SundialServer: Sendable {
 
     /// The admin API (served when `workflows` is given).
     var admin: AdminRoutes? {
-        workflows.map { AdminRoutes(workflows: $0, schedules: schedules, logger: logger) }
+        workflows.map { intake in
+            let workflows = adminStore.map { WorkflowClient(store: $0, registry: intake.registry) } ?? intake
+            return AdminRoutes(workflows: workflows, schedules: schedules, logger: logger)
+        }
     }
 
     /// Every admin operation served, as (method, path template), for the OpenAPI contract test.
@@ -68,7 +75,7 @@ public struct SundialServer: Sendable {
         router.add(middleware: RequestOutcomeMiddleware(logger: logger))
         router.add(middleware: RequestSizeLimitMiddleware(maxBytes: security.maxBodyBytes))
         HealthRoutes(client: client, schema: store.database.schema, logger: logger).register(on: router)
-        MetricsRoute(registry: registry, store: store, logger: logger, deadlineJobs: SunStyleWorkflows.deadlineJobs,
+        MetricsRoute(registry: registry, store: adminStore ?? store, logger: logger, deadlineJobs: SunStyleWorkflows.deadlineJobs,
                      storeCalendar: storeCalendar).register(on: router)
         for path: RouterPath in ["/health/live", "/health/ready", "/metrics"] { router.refuseOtherMethods(path, allowed: [.get]) }
         if let workflows {

@@ -13,7 +13,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "sundial-bench",
         abstract: "Benchmark sections for ops/bench (each prints one JSON line).",
         subcommands: [WorkerSection.self, ThroughputSection.self, LatencySection.self, TimerSection.self,
-                      RecoverySection.self, SeedFinishedSection.self, ReportSection.self, RoundTripSection.self])
+                      RecoverySection.self, SeedFinishedSection.self, ReportSection.self, RoundTripSection.self,
+                      FleetReadsSection.self, CountCostSection.self])
 }
 
 /// `sundial-bench worker`: a worker running the bench workflows; prints its round-trip counters on exit.
@@ -59,10 +60,15 @@ struct ThroughputSection: AsyncParsableCommand {
     @Option var schema = "bench_throughput"
     @Option(help: "Label for the report (e.g. the finished-row count seeded).") var label = ""
     @Flag(help: "Keep the schema's rows (the claim-cost runs seed them first).") var keepRows = false
+    @Flag(help: "Disable the fleet-count triggers of migration 0013 for this run (to measure what they cost).")
+    var withoutCountTriggers = false
 
     func run() async throws {
         let bench = try BenchEnvironment.fromEnvironment(schema: schema)
+        let withoutCountTriggers = self.withoutCountTriggers
         try await bench.withSchema(registering: [BenchFiveSteps()], keepRows: keepRows) { client, workflowClient in
+            try await client.query(PostgresQuery(unsafeSQL: "ALTER TABLE workflows \(withoutCountTriggers ? "DISABLE" : "ENABLE") TRIGGER USER"),
+                                   logger: bench.logger)
             let finishedBefore = try await bench.scalar(client, "SELECT count(*)::int8 FROM workflows", as: Int64.self) ?? 0
             let workers = try await bench.startWorkers(client, ids: (0..<processes).map { "bench-\($0)" }, concurrency: concurrency)
 
@@ -108,7 +114,7 @@ struct ThroughputSection: AsyncParsableCommand {
             let startTrips = Double(workflowClient.store.counters.starts.load(ordering: .relaxed))
             let tripsPerWorkflow = (workerTrips + startTrips) / Double(workflows)
             emit([
-                "section": "throughput", "label": label, "processes": processes, "concurrency": concurrency,
+                "section": "throughput", "label": label, "count_triggers": !withoutCountTriggers, "processes": processes, "concurrency": concurrency,
                 "workflows": workflows, "finished_rows_before": finishedBefore, "seconds": seconds,
                 "workflows_per_s": Double(workflows) / seconds, "transitions_per_s": transitions / seconds,
                 "enqueue_s": enqueueSeconds,

@@ -67,6 +67,23 @@ struct BenchReport {
             out += "\n### Recovery after kill -9\n\n| workflows in flight | lease s | lease left at kill s | first resumed s | all resumed s |\n|---:|---:|---:|---:|---:|\n"
             out += "| \(recovery["count"] ?? 0) | \(number(recovery["lease_s"], 1)) | \(number(recovery["lease_left_at_kill_s"], 2)) | \(number(recovery["first_resumed_s"], 2)) | \(number(recovery["all_resumed_s"], 2)) |\n"
         }
+        let fleetReads = section("fleet-reads")
+        if !fleetReads.isEmpty {
+            out += "\n### /metrics and dashboard overview reads (latency of the queries)\n\n"
+            out += "| rows in workflows | fleet gauges p50 ms | p95 ms | throughput chart p50 ms | p95 ms | replaced GROUP BY p50 ms | replaced chart query p50 ms |\n"
+            out += "|---:|---:|---:|---:|---:|---:|---:|\n"
+            for row in fleetReads {
+                out += "| \(row["rows"] ?? 0) | \(number(row["gauges_p50_ms"], 2)) | \(number(row["gauges_p95_ms"], 2)) | \(number(row["chart_p50_ms"], 2)) | \(number(row["chart_p95_ms"], 2)) | \(number(row["legacy_counts_p50_ms"], 1)) | \(number(row["legacy_chart_p50_ms"], 1)) |\n"
+            }
+        }
+        if let cost = section("count-cost").first {
+            out += "\n### What the fleet-count triggers add (PostgreSQL backend CPU per statement, median of \(cost["rounds"] ?? 0) × \(cost["count"] ?? 0))\n\n"
+            out += "| statement | without µs | with µs | added µs |\n|---|---:|---:|---:|\n"
+            for kind in ["start", "step_same_status", "step_status_change"] {
+                out += "| \(kind.replacingOccurrences(of: "_", with: " ")) | \(number(cost["\(kind)_us_without"], 1)) | \(number(cost["\(kind)_us_with"], 1)) | \(number(cost["\(kind)_us_added"], 1)) |\n"
+            }
+            out += "| fold, per delta row | | | \(number(cost["fold_us_per_delta"], 2)) |\n"
+        }
         let peers = section("peer")
         if !peers.isEmpty {
             out += "\n### Peers in the same run (same workflow shape)\n\n| engine | setting | workflows/s | Sundial ÷ peer |\n|---|---|---:|---:|\n"

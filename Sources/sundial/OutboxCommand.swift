@@ -12,13 +12,17 @@ struct OutboxCommand: AsyncParsableCommand {
     struct Parked: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List parked deliveries, oldest first.")
         @OptionGroup var common: CommonOptions
-        @Option(help: "At most this many rows (1-1000).") var limit = 100
+        @Option(help: "At most this many rows (1-\(PageSize.parkedOutbox.maximum)).") var limit = PageSize.parkedOutbox.standard
+        @Option(help: "Only messages after this id (the last id of the previous page).") var after: Int64?
 
         func run() async throws {
-            guard (1...1000).contains(limit) else { throw ValidationError("--limit: expected 1 to 1000") }
-            let limit = self.limit
-            let rows = try await WorkflowsCommand.withClient(common) { client in try await client.store.parkedOutbox(limit: limit) }
-            try WorkflowsCommand.printJSON(rows)
+            guard (1...PageSize.parkedOutbox.maximum).contains(limit) else {
+                throw ValidationError("--limit: expected 1 to \(PageSize.parkedOutbox.maximum)")
+            }
+            let (limit, after) = (self.limit, self.after)
+            let page = try await WorkflowsCommand.withClient(common) { client in try await client.store.parkedOutboxPage(after: after, limit: limit) }
+            try WorkflowsCommand.printJSON(page.rows)
+            if let last = page.rows.last, page.next != nil { FileHandle.standardError.write(Data("next page: --after \(last.id)\n".utf8)) }
         }
     }
 

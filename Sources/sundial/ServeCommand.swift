@@ -37,10 +37,12 @@ struct ServeCommand: AsyncParsableCommand {
         let intake: IntakeConfiguration
         let security: ServerSecurity
         let dashboard: DashboardSettings
+        let adminPool: AdminPoolConfiguration
         do {
             intake = try await IntakeConfiguration.fromEnvironment(reader)
             security = try ServerSecurity.fromEnvironment(reader)
             dashboard = try DashboardSettings.fromEnvironment(reader)
+            adminPool = try AdminPoolConfiguration.fromEnvironment(reader)
         } catch let error as ConfigurationError {
             throw ValidationError("configuration: \(error)")
         }
@@ -64,17 +66,24 @@ struct ServeCommand: AsyncParsableCommand {
         let client = DatabaseClient(configuration: environment.database, startingAt: primary, backgroundLogger: logger)
         let store = WorkflowStore(client: client, database: environment.database, logger: logger)
         let workflows = WorkflowClient(store: store, registry: Definitions.registry)
+        // Admin API, dashboard and /metrics on a pool of their own, every statement bounded by
+        // the admin statement timeout: they cannot take the intake's connections.
+        let adminClient = DatabaseClient(configuration: environment.database.adminConfiguration(adminPool), startingAt: primary, backgroundLogger: logger)
+        let adminStore = WorkflowStore(client: adminClient, database: environment.database, logger: logger)
         var server = SundialServer(host: host, port: port, client: client, store: store, registry: registry, logger: logger,
                                    workflows: workflows, intake: intake, storeCalendar: storeCalendar,
                                    schedules: (try? SunStyleWorkflows.schedules(storeTimeZone: zone)) ?? [])
         server.security = security
         server.dashboard = dashboard
+        server.adminStore = adminStore
         let application = server.makeApplication { bound in
             logger.info("serving", metadata: ["address": "\(security.scheme)://\(host):\(bound)", "health": "/health/ready", "metrics": "/metrics",
                                               "intake": "\(intake.summary)"])
         }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: client), .init(service: SchemaGuard(client: client, schema: environment.database.schema, logger: logger)),
+            services: [.init(service: client), .init(service: adminClient),
+                       .init(service: SchemaGuard(client: client, schema: environment.database.schema, logger: logger)),
+                       .init(service: FleetCountsService(store: adminStore, logger: logger)),
                        .init(service: application)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -58,21 +58,35 @@ struct WorkflowsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a workflow, its pending signals, why it is not running, and its history, as JSON.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a workflow, its pending signals, why it is not running, and its history (one page, oldest first), as JSON.")
         @OptionGroup var common: CommonOptions
         @Argument(help: "Workflow id.") var id: String
+        @Option(help: "At most this many history entries (1-\(PageSize.history.maximum)).") var historyLimit = PageSize.history.standard
+        @Option(help: "Only history entries after this one (the historyNextAfter a previous call printed).") var historyAfter: Int64?
 
         func run() async throws {
             let id = try parseID(id)
+            guard (1...PageSize.history.maximum).contains(historyLimit) else {
+                throw ValidationError("--history-limit: expected 1 to \(PageSize.history.maximum)")
+            }
             struct Shown: Encodable {
                 let workflow: WorkflowSnapshot
                 let pendingSignals: [PendingSignal]
+                /// More pending signals than shown (the admin API's `.../signals` pages through them).
+                let morePendingSignals: Bool
                 let explanation: WorkflowExplanation
                 let history: [HistoryEntry]
+                /// Pass as --history-after for the next page; nil on the last.
+                let historyNextAfter: Int64?
             }
+            let (limit, after) = (historyLimit, historyAfter)
             let shown = try await withClient(common) { client in
-                Shown(workflow: try await client.workflow(id), pendingSignals: try await client.store.pendingSignals(id),
-                      explanation: try await client.explain(id), history: try await client.history(id))
+                let pending = try await client.store.pendingSignalsPage(id, after: nil, limit: PageSize.pendingSignals.standard)
+                let history = try await client.store.historyPage(id, after: after, limit: limit)
+                return Shown(workflow: try await client.workflow(id), pendingSignals: pending.rows, morePendingSignals: pending.next != nil,
+                             explanation: try await client.explain(id), history: history.rows,
+                             historyNextAfter: history.next == nil ? nil : history.rows.last?.id)
             }
             try printJSON(shown)
         }
@@ -112,6 +126,9 @@ struct WorkflowsCommand: AsyncParsableCommand {
             query.createdTo = try date(createdTo, "created-to")
             query.updatedFrom = try date(updatedFrom, "updated-from")
             query.updatedTo = try date(updatedTo, "updated-to")
+            if let (name, problem) = query.problems().sorted(by: { $0.key < $1.key }).first {
+                throw ValidationError("--\(name.replacingOccurrences(of: "_", with: "-")): \(problem.replacingOccurrences(of: "_", with: "-"))")
+            }
             if let cursor {
                 guard let parsed = try? ListCursor.decode(cursor), (try? parsed.workflowID()) != nil else {
                     throw ValidationError("--cursor: not a cursor a listing printed")

@@ -97,11 +97,12 @@ struct ScheduleTests {
             let hourly = try declaration("hourly", cron: "0 * * * *", zone: "Europe/Berlin", misfire: .runOnce)
             let firer = ScheduleService(store: db.store, declarations: [hourly], clock: clock, logger: db.logger)
             try await db.store.syncSchedules([hourly], now: clock.now())
-            #expect(try await db.store.pauseSchedule("hourly"))
-            #expect(try await db.store.pauseSchedule("nope") == false)
+            #expect(try await db.store.pauseSchedule("hourly") == true)
+            #expect(try await db.store.pauseSchedule("hourly") == false)  // already paused
+            #expect(try await db.store.pauseSchedule("nope") == nil)  // unknown
             clock.set(Self.at("2026-06-01T09:00:30Z"))
             #expect(await firer.fireDue().isEmpty)
-            #expect(try await db.store.resumeSchedule("hourly", now: clock.now()))
+            #expect(try await db.store.resumeSchedule("hourly", now: clock.now()) == true)
             #expect(await firer.fireDue().isEmpty)  // the three paused slots are skipped
             clock.set(Self.at("2026-06-01T10:00:05Z"))
             #expect(await firer.fireDue().map(\.slot) == [Self.at("2026-06-01T10:00:00Z")])

@@ -27,6 +27,8 @@ struct IntakeHarness: Sendable {
     let postgres: DatabaseClient
     let workflows: WorkflowClient
     let logger: Logger
+    /// The admin side's own pool, when the test asked for one (`adminPool:`).
+    var adminClient: DatabaseClient? = nil
 
     static var url: String {
         ProcessInfo.processInfo.environment["SUNDIAL_TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5439/sundial_test"
@@ -50,6 +52,7 @@ struct IntakeHarness: Sendable {
     /// loopback port and sends real HTTP requests; otherwise requests go straight to the router.
     static func with(authenticated: Bool = true, live: Bool = false, registry: WorkflowRegistry = WorkflowRegistry([OrderProbe()]),
                      logger customLogger: Logger? = nil,
+                     adminPool: AdminPoolConfiguration? = nil,
                      intake changeIntake: @Sendable (inout IntakeConfiguration) -> Void = { _ in },
                      configure: @Sendable (inout SundialServer) -> Void = { _ in },
                      _ body: @Sendable (IntakeHarness) async throws -> Void) async throws {
@@ -65,11 +68,16 @@ struct IntakeHarness: Sendable {
         let intake = configured
         try await DatabaseSession.with(database, logger: logger) { postgres in
             try await Migrator(client: postgres, schema: database.schema, logger: logger).migrate()
+            // The admin side on a pool of its own, as `sundial serve` runs it; its run ends with the test.
+            let adminClient = adminPool.map { DatabaseClient(configuration: database.adminConfiguration($0), backgroundLogger: logger) }
+            let adminRun = adminClient.map { client in Task { await client.run() } }
+            defer { adminRun?.cancel() }
             let store = WorkflowStore(client: postgres, database: database, logger: logger)
             let workflows = WorkflowClient(store: store, registry: registry)
             var server = SundialServer(host: "127.0.0.1", port: 0, client: postgres, store: store,
                                        registry: PrometheusCollectorRegistry(), logger: logger,
                                        workflows: workflows, intake: intake)
+            server.adminStore = adminClient.map { WorkflowStore(client: $0, database: database, logger: logger) }
             configure(&server)
             // live: a real server on 127.0.0.1 (a free port), with `sundial serve`'s listener (its timeouts,
             // connection cap and body cap), and an HTTP client, rather than the router alone.
@@ -77,7 +85,8 @@ struct IntakeHarness: Sendable {
                                           configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)), logger: logger)
             do {
                 try await application.test(live ? .live : .router) { client in
-                    try await body(IntakeHarness(client: client, postgres: postgres, workflows: workflows, logger: logger))
+                    try await body(IntakeHarness(client: client, postgres: postgres, workflows: workflows, logger: logger,
+                                                 adminClient: adminClient))
                 }
             } catch {
                 _ = try? await postgres.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(database.schema)\" CASCADE"), logger: logger)

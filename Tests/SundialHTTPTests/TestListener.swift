@@ -13,7 +13,7 @@ enum TestListener {
         var logger = Logger(label: "test")
         logger.logLevel = ProcessInfo.processInfo.environment["SUNDIAL_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         let database = try DatabaseConfiguration(url: IntakeHarness.url, schema: "sundial", maxConnections: 1)
-        let postgres = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        let postgres = DatabaseClient(configuration: database, backgroundLogger: logger)
         var server = SundialServer(host: "127.0.0.1", port: 0, client: postgres,
                                    store: WorkflowStore(client: postgres, database: database, logger: logger),
                                    registry: PrometheusCollectorRegistry(), logger: logger)

@@ -4,8 +4,9 @@ import Sundial
 /// The operator's actions on workflows, types, schedules and the outbox, each checked against
 /// its preconditions and recorded in the audit trail (done, or refused and why) under `actor`.
 /// Exists so the admin API and the CLI steer the engine the same way and are audited alike.
-/// A workflow or type action that takes writes its audit row in its own statement (one
-/// transaction); schedule and outbox actions, and every refusal, are recorded right after.
+/// Every action that takes writes its audit row in its own statement or transaction, so the
+/// change and its row commit together or not at all; a refusal (which changes nothing) is
+/// recorded right after, and so is a repeated signal (which changes nothing either).
 public struct AdminActions: Sendable {
     public let workflows: WorkflowClient
     /// Token name (API) or `cli:<OS user>`.
@@ -92,68 +93,78 @@ public struct AdminActions: Sendable {
         }
     }
 
+    /// Pauses a schedule: no slot fires until it is resumed.
     public func pauseSchedule(_ name: String) async throws {
-        try await audited("schedule.pause", "schedule:\(name)", nil) { _ in
-            guard let row = try await store.schedules().first(where: { $0.name == name }) else {
-                throw AdminRefusal(.notFound, code: "schedule_not_found", "no schedule named \(name)")
+        try await audited("schedule.pause", "schedule:\(name)", nil) { note in
+            switch try await store.pauseSchedule(name, audit: note) {
+            case nil: throw AdminRefusal(.notFound, code: "schedule_not_found", "no schedule named \(name)")
+            case false?: throw AdminRefusal(.conflict, code: "already_paused", "schedule \(name) is already paused")
+            case true?: return ((), nil, true)
             }
-            guard row.enabled else { throw AdminRefusal(.conflict, code: "already_paused", "schedule \(name) is already paused") }
-            _ = try await store.pauseSchedule(name)
-            return ((), nil, false)
         }
     }
 
+    /// Resumes a paused schedule from now on.
     public func resumeSchedule(_ name: String) async throws {
-        try await audited("schedule.resume", "schedule:\(name)", nil) { _ in
-            guard let row = try await store.schedules().first(where: { $0.name == name }) else {
-                throw AdminRefusal(.notFound, code: "schedule_not_found", "no schedule named \(name)")
+        try await audited("schedule.resume", "schedule:\(name)", nil) { note in
+            switch try await store.resumeSchedule(name, now: Date(), audit: note) {
+            case nil: throw AdminRefusal(.notFound, code: "schedule_not_found", "no schedule named \(name)")
+            case false?: throw AdminRefusal(.conflict, code: "not_paused", "schedule \(name) is not paused")
+            case true?: return ((), nil, true)
             }
-            guard !row.enabled else { throw AdminRefusal(.conflict, code: "not_paused", "schedule \(name) is not paused") }
-            _ = try await store.resumeSchedule(name, now: Date())
-            return ((), nil, false)
         }
     }
 
     /// Starts the schedule's workflow now; `declarations` are the schedules this build declares.
     public func triggerSchedule(_ name: String, declarations: [ScheduleDeclaration]) async throws -> UUID {
-        try await audited("schedule.trigger", "schedule:\(name)", nil) { _ in
-            guard try await store.schedules().contains(where: { $0.name == name }) else {
+        try await audited("schedule.trigger", "schedule:\(name)", nil) { note in
+            guard try await store.schedule(named: name) != nil else {
                 throw AdminRefusal(.notFound, code: "schedule_not_found", "no schedule named \(name)")
             }
             guard let declaration = declarations.first(where: { $0.name == name }) else {
                 throw AdminRefusal(.conflict, code: "schedule_not_declared", "schedule \(name) is not declared in this build")
             }
-            guard let id = try await store.triggerSchedule(declaration, now: Date()) else {
+            guard let id = try await store.triggerSchedule(declaration, now: Date(), audit: note) else {
                 throw AdminRefusal(.conflict, code: "already_triggered", "schedule \(name) was already triggered this second")
             }
-            return (id, "started \(id.uuidString.lowercased())", false)
+            return (id, nil, true)
         }
     }
 
     public func replayOutbox(_ id: Int64) async throws {
-        try await audited("outbox.replay", "outbox:\(id)", nil) { _ in
-            guard try await store.replayOutbox(id: id) else {
+        try await audited("outbox.replay", "outbox:\(id)", nil) { note in
+            guard try await store.replayOutbox(id: id, audit: note) else {
                 throw AdminRefusal(.conflict, code: "not_parked", "no parked outbox message \(id)")
             }
-            return ((), nil, false)
+            return ((), nil, true)
         }
     }
 
     /// Runs an action defined outside the engine (a batch rerun, which needs the workflows'
-    /// types) audited like the others: `body` answers its value and the detail recorded with the
-    /// `ok` row; an ``InputError``, ``StoreError`` or ``AdminRefusal`` it throws is recorded as
-    /// refused with its words.
+    /// types) audited like the others: `body` makes its change and writes the `ok` row `note`
+    /// describes in the same transaction (``WorkflowClient/start(_:key:input:audit:describe:)``);
+    /// an ``InputError``, ``StoreError`` or ``AdminRefusal`` it throws is recorded as refused with
+    /// its words.
     public func perform<T>(_ action: String, target: String, reason: String?,
-                           _ body: () async throws -> (T, String?)) async throws -> T {
-        try await audited(action, target, reason) { _ in
-            let (value, detail) = try await body()
-            return (value, detail, false)
+                           _ body: (AuditNote) async throws -> T) async throws -> T {
+        try await audited(action, target, reason) { note in
+            (try await body(note), nil, true)
         }
     }
 
     /// Records a call refused before it ran (a role that may not), so the trail shows attempts too.
+    /// Every text is cut to a bounded length: a refusal must not let a caller write rows of any size.
     public func recordRefusal(action: String, target: String, reason: String?, why: String) async {
-        _ = try? await store.recordAudit(actor: actor, action: action, target: target, reason: reason, outcome: "refused", detail: why)
+        _ = try? await store.recordAudit(actor: Self.capped(actor, 200), action: Self.capped(action, 100), target: Self.capped(target, 300),
+                                         reason: reason.map { Self.capped($0, 1000) }, outcome: "refused", detail: Self.capped(why, 1000))
+    }
+
+    /// `text` cut to `limit` code points (with an ellipsis when cut).
+    static func capped(_ text: String, _ limit: Int) -> String {
+        guard text.unicodeScalars.count > limit else { return text }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.prefix(limit - 1))
+        return String(scalars) + "…"
     }
 
     // MARK: Audit

@@ -5,7 +5,7 @@ extension WorkflowClient {
     /// history entry, the paused types and the live workers' definitions.
     public func explain(_ id: UUID, now: Date = Date()) async throws -> WorkflowExplanation {
         let snapshot = try await store.workflow(id)
-        let last = try await store.history(id).last
+        let last = try await store.lastHistoryEntry(id)
         let paused = Set(try await store.pausedTypes().map(\.type))
         let live = Set(try await store.workers().filter(\.live).flatMap(\.definitions))
         let maxAttempts = registry.definition(snapshot.type, version: snapshot.version)?.retryPolicy(snapshot.state).maxAttempts

@@ -32,5 +32,28 @@ public struct WorkflowListQuery: Sendable, Equatable {
     }
 
     /// The most rows one page may hold.
-    public static let maxLimit = 500
+    public static let maxLimit = PageSize.workflows.maximum
+
+    /// The most rows one page examines when a filter is not part of the index the listing walks
+    /// (state; updated_from and updated_to; type together with status or a business key; status
+    /// together with a business key). Such a page may hold fewer rows than `limit`, even none,
+    /// and still name a next cursor: where its scan stopped. Without this bound, a filter that
+    /// matches nothing (a state no row is in) would walk the whole table.
+    public static let scanLimit = 10_000
+
+    /// How far in the future a lower time bound may lie (clocks differ a little).
+    public static let clockSkew: TimeInterval = 60
+
+    /// What is wrong with these filters, by API parameter name (empty when nothing is): a lower
+    /// bound in the future (no row was created or updated then, and `updated_from` cannot use an
+    /// index), or a range whose end is not after its start.
+    public func problems(now: Date = Date()) -> [String: String] {
+        var problems: [String: String] = [:]
+        let latest = now.addingTimeInterval(Self.clockSkew)
+        if let from = createdFrom, from > latest { problems["created_from"] = "must not be in the future" }
+        if let from = updatedFrom, from > latest { problems["updated_from"] = "must not be in the future" }
+        if let from = createdFrom, let to = createdTo, to <= from { problems["created_to"] = "must be after created_from" }
+        if let from = updatedFrom, let to = updatedTo, to <= from { problems["updated_to"] = "must be after updated_from" }
+        return problems
+    }
 }

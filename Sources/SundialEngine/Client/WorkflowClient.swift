@@ -25,6 +25,19 @@ public struct WorkflowClient: Sendable {
             input: prepared.input, context: prepared.context)
     }
 
+    /// Starts a typed workflow for an operator (a batch rerun) and writes `audit`, its detail
+    /// from `describe`, in the same transaction: both commit or neither does.
+    @discardableResult
+    public func start<W: Workflow>(_ type: W.Type, key: String, input: W.Input, audit: AuditNote,
+                                   describe: @escaping @Sendable (StartedWorkflow) -> String?) async throws -> StartedWorkflow {
+        let data = try JSONEncoder.sundial.encode(input)
+        let prepared = try StepExecutor.prepareStart(W.self, input: data)
+        try Self.validate(key: key)
+        return try await store.startWorkflow(
+            type: W.name, version: W.version, businessKey: key, initialState: W.initialState.rawValue,
+            input: prepared.input, context: prepared.context, audit: audit, describe: describe)
+    }
+
     /// Starts a workflow by type name from JSON input (HTTP, CLI). An unknown type or an input
     /// that does not decode or validate throws before anything is written.
     @discardableResult

@@ -24,6 +24,11 @@ public struct DatabaseConfiguration: Sendable {
     /// With several hosts: only a host that accepts writes will do (`target_session_attrs=read-write`).
     public var requiresPrimary: Bool
     public var connectTimeout: Duration
+    /// The engine's prepared statements have plans that do not depend on their values, so its
+    /// connections force generic plans; the admin pool leaves the planner its default.
+    public var forcesGenericPlans = true
+    /// More startup parameters (the admin pool's `statement_timeout`).
+    public var extraStartupParameters: [(String, String)] = []
 
     /// The first host (the only one, usually).
     public var host: String { endpoints[0].host }
@@ -95,7 +100,9 @@ public struct DatabaseConfiguration: Sendable {
             tls: tlsMode.postgresTLS(rootCertificate: rootCertificate))
         // The hot-path statements are prepared once per connection; a generic plan spares the
         // planner on every execution (their plans do not depend on parameter values).
-        configuration.options.additionalStartupParameters = [("search_path", schema), ("plan_cache_mode", "force_generic_plan")]
+        configuration.options.additionalStartupParameters = [("search_path", schema)]
+            + (forcesGenericPlans ? [("plan_cache_mode", "force_generic_plan")] : [])
+            + extraStartupParameters
         configuration.options.maximumConnections = maxConnections
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = connectTimeout

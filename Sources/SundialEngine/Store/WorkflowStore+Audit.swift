@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresNIO
 
 extension WorkflowStore {
@@ -12,6 +13,15 @@ extension WorkflowStore {
             """, logger: logger)
         if let id = try await first(rows.decode(Int64.self)) { return id }
         return 0
+    }
+
+    /// Writes `note` as an `ok` entry inside a transaction that also holds the action it records,
+    /// so both commit or neither does.
+    static func insertAudit(_ note: AuditNote, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO audit_log (actor, action, target, reason, outcome, detail)
+            VALUES (\(note.actor), \(note.action), \(note.target), \(note.reason), 'ok', \(note.detail))
+            """, logger: logger)
     }
 
     /// Audit entries newest first, keyset on id. Served by the primary key without a filter, else

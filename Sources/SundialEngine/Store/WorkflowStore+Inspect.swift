@@ -138,42 +138,34 @@ extension WorkflowStore {
         return ids
     }
 
-    /// The history of one workflow, oldest first (index `workflow_history_by_workflow`).
+    /// The whole history of one workflow, oldest first (index `workflow_history_by_workflow`).
+    /// Unbounded: for tests and tools that need every entry; operator reads page through
+    /// ``historyPage(_:after:limit:)`` or ``latestHistory(_:limit:)``.
     public func history(_ id: UUID) async throws -> [HistoryEntry] {
         let rows = try await client.query("""
-            SELECT id, visit, event, from_state, to_state, attempt, error, duration_ms, worker_id, created_at
-            FROM workflow_history WHERE workflow_id = \(id) ORDER BY id
+            SELECT \(unescaped: Self.historyColumnList) FROM workflow_history WHERE workflow_id = \(id) ORDER BY id
             """, logger: logger)
         var entries: [HistoryEntry] = []
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            entries.append(HistoryEntry(
-                id: try r["id"].decode(Int64.self),
-                visit: try r["visit"].decode(Int.self),
-                event: try r["event"].decode(String.self),
-                fromState: try r["from_state"].decode(String?.self),
-                toState: try r["to_state"].decode(String?.self),
-                attempt: try r["attempt"].decode(Int.self),
-                error: try r["error"].decode(String?.self),
-                durationMilliseconds: try r["duration_ms"].decode(Double?.self),
-                workerID: try r["worker_id"].decode(String?.self),
-                createdAt: try r["created_at"].decode(Date.self)))
-        }
+        for try await row in rows { entries.append(try Self.historyEntry(from: row)) }
         return entries
     }
 
-    /// The signals in a workflow's inbox that no state consumed yet, oldest first (index
-    /// `workflow_signals_pending`).
-    public func pendingSignals(_ id: UUID) async throws -> [PendingSignal] {
-        let rows = try await client.query("""
-            SELECT signal_id, name, payload::text, received_at FROM workflow_signals
-            WHERE workflow_id = \(id) AND consumed_at IS NULL ORDER BY received_at, signal_id
-            """, logger: logger)
-        var result: [PendingSignal] = []
-        for try await (signalID, name, payload, received) in rows.decode((String, String, String, Date).self) {
-            result.append(PendingSignal(signalID: signalID, name: name, payload: payload, receivedAt: received))
-        }
-        return result
+    static let historyColumnList = "id, visit, event, from_state, to_state, attempt, error, duration_ms, worker_id, created_at"
+
+    /// A history entry from a row of `historyColumnList`.
+    static func historyEntry(from row: PostgresRow) throws -> HistoryEntry {
+        let r = row.makeRandomAccess()
+        return HistoryEntry(
+            id: try r["id"].decode(Int64.self),
+            visit: try r["visit"].decode(Int.self),
+            event: try r["event"].decode(String.self),
+            fromState: try r["from_state"].decode(String?.self),
+            toState: try r["to_state"].decode(String?.self),
+            attempt: try r["attempt"].decode(Int.self),
+            error: try r["error"].decode(String?.self),
+            durationMilliseconds: try r["duration_ms"].decode(Double?.self),
+            workerID: try r["worker_id"].decode(String?.self),
+            createdAt: try r["created_at"].decode(Date.self))
     }
 
     /// The outbox messages a workflow wrote, oldest first (index `outbox_by_workflow`).

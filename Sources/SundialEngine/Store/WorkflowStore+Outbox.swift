@@ -48,30 +48,46 @@ extension WorkflowStore {
         }
     }
 
-    /// Puts a parked message back in line with fresh attempts; returns false when no parked
-    /// message has that id.
-    public func replayOutbox(id: Int64) async throws -> Bool {
+    /// Puts a parked message back in line with fresh attempts, with `audit` written in the same
+    /// statement; returns false when no parked message has that id (primary key).
+    public func replayOutbox(id: Int64, audit: AuditNote? = nil) async throws -> Bool {
         counters.other.add(1, ordering: .relaxed)
         let rows = try await acknowledgedWrite("""
-            UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
-            WHERE id = \(id) AND status = 'parked'
-            RETURNING id
+            WITH replayed AS (
+                UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
+                WHERE id = \(id) AND status = 'parked'
+                RETURNING id
+            ), audited AS (
+                INSERT INTO audit_log (actor, action, target, reason, outcome, detail)
+                SELECT \(audit?.actor)::text, \(audit?.action)::text, \(audit?.target)::text, \(audit?.reason)::text, 'ok', \(audit?.detail)::text
+                FROM replayed WHERE \(audit?.actor)::text IS NOT NULL
+            )
+            SELECT count(*)::int8 FROM replayed
             """)
-        if try rows.first?.decode(Int64.self) != nil { return true }
+        if let count = try rows.first?.decode(Int64.self) { return count == 1 }
         return false
     }
 
-    /// Parked messages, oldest first (an operator's list of failed deliveries).
-    public func parkedOutbox(limit: Int = 100) async throws -> [OutboxRow] {
+    /// Parked messages, oldest first (an operator's list of failed deliveries): the first page.
+    public func parkedOutbox(limit: Int = PageSize.parkedOutbox.standard) async throws -> [OutboxRow] {
+        try await parkedOutboxPage(after: nil, limit: limit).rows
+    }
+
+    /// A page of parked messages, oldest first, after message `after` (keyset on id). Index
+    /// `outbox_parked (id) WHERE status = 'parked'`: delivered and pending rows are not in it.
+    public func parkedOutboxPage(after: Int64?, limit: Int) async throws -> Page<OutboxRow> {
+        counters.other.add(1, ordering: .relaxed)
         let rows = try await client.query("""
             SELECT id, workflow_id, topic, dedupe_key, payload::text, status, attempts
-            FROM outbox WHERE status = 'parked' ORDER BY id LIMIT \(limit)
+            FROM outbox WHERE status = 'parked' AND id > \(after ?? 0) ORDER BY id LIMIT \(limit + 1)
             """, logger: logger)
         var result: [OutboxRow] = []
         for try await (id, workflow, topic, key, payload, status, attempts) in rows.decode((Int64, UUID, String, String, String, String, Int).self) {
             result.append(OutboxRow(id: id, workflowID: workflow, topic: topic, dedupeKey: key, payload: payload, status: status, attempts: attempts))
         }
-        return result
+        guard result.count > limit else { return Page(rows: result, next: nil) }
+        result.removeLast()
+        return Page(rows: result, next: result.last.map { ListCursor.after(sequence: $0.id) })
     }
 }
 

@@ -134,12 +134,34 @@ extension WorkflowStore {
         return nil
     }
 
-    /// Every schedule, by name.
+    /// Every schedule, by name (the schedules this build declares: a handful; the batch deadline
+    /// gauge and the CLI read them all).
     public func schedules() async throws -> [ScheduleRow] {
-        let rows = try await client.query("""
-            SELECT name, workflow_type, cron, time_zone, misfire, enabled, next_fire_at, last_slot, last_fired_at, created_at
-            FROM schedules ORDER BY name
-            """, logger: logger)
+        try await scheduleRows(client.query("""
+            SELECT \(unescaped: Self.scheduleColumns) FROM schedules ORDER BY name
+            """, logger: logger))
+    }
+
+    /// A page of schedules by name, after the schedule named `after` (keyset on the primary key).
+    public func schedulesPage(after: String?, limit: Int) async throws -> Page<ScheduleRow> {
+        var rows = try await scheduleRows(client.query("""
+            SELECT \(unescaped: Self.scheduleColumns) FROM schedules WHERE name > \(after ?? "") ORDER BY name LIMIT \(limit + 1)
+            """, logger: logger))
+        guard rows.count > limit else { return Page(rows: rows, next: nil) }
+        rows.removeLast()
+        return Page(rows: rows, next: rows.last.map { ListCursor(micros: 0, key: $0.name) })
+    }
+
+    /// One schedule by name (primary key), or nil.
+    public func schedule(named name: String) async throws -> ScheduleRow? {
+        try await scheduleRows(client.query("""
+            SELECT \(unescaped: Self.scheduleColumns) FROM schedules WHERE name = \(name)
+            """, logger: logger)).first
+    }
+
+    static let scheduleColumns = "name, workflow_type, cron, time_zone, misfire, enabled, next_fire_at, last_slot, last_fired_at, created_at"
+
+    private func scheduleRows(_ rows: PostgresRowSequence) async throws -> [ScheduleRow] {
         var result: [ScheduleRow] = []
         for try await (name, type, cron, zone, misfire, enabled, next, last, fired, created)
             in rows.decode((String, String, String, String, String, Bool, Date?, Date?, Date?, Date).self) {
@@ -149,33 +171,65 @@ extension WorkflowStore {
         return result
     }
 
-    /// Pauses a schedule: no slot fires until it is resumed. Returns false for an unknown name.
-    public func pauseSchedule(_ name: String) async throws -> Bool {
-        let rows = try await acknowledgedWrite("UPDATE schedules SET enabled = false, updated_at = now() WHERE name = \(name) RETURNING name")
-        if try rows.first?.decode(String.self) != nil { return true }
-        return false
+    /// Pauses a schedule: no slot fires until it is resumed. One statement, with `audit` written
+    /// in it when the pause takes. Answers nil for an unknown name, false when it was already
+    /// paused. Primary key.
+    public func pauseSchedule(_ name: String, audit: AuditNote? = nil) async throws -> Bool? {
+        let rows = try await acknowledgedWrite("""
+            WITH target AS (
+                SELECT name, enabled FROM schedules WHERE name = \(name) FOR UPDATE
+            ), paused AS (
+                UPDATE schedules s SET enabled = false, updated_at = now()
+                FROM target WHERE s.name = target.name AND target.enabled
+                RETURNING s.name
+            ), audited AS (
+                INSERT INTO audit_log (actor, action, target, reason, outcome, detail)
+                SELECT \(audit?.actor)::text, \(audit?.action)::text, \(audit?.target)::text, \(audit?.reason)::text, 'ok', \(audit?.detail)::text
+                FROM paused WHERE \(audit?.actor)::text IS NOT NULL
+            )
+            SELECT (SELECT enabled FROM target), (SELECT count(*) FROM paused)::int8
+            """)
+        guard let (enabled, paused) = try rows.first?.decode((Bool?, Int64).self), enabled != nil else { return nil }
+        return paused == 1
     }
 
     /// Resumes a paused schedule from now on: slots that passed while it was paused are skipped.
-    public func resumeSchedule(_ name: String, now: Date) async throws -> Bool {
-        guard let row = try await schedules().first(where: { $0.name == name }) else { return false }
-        let schedule = try Schedule(cron: row.cron, timeZone: row.timeZone)
-        _ = try await acknowledgedWrite("""
-            UPDATE schedules SET enabled = true, last_slot = \(now), next_fire_at = \(schedule.nextFire(after: now)), updated_at = now()
-            WHERE name = \(name)
-            """)
-        return true
+    /// One transaction: the row is locked, its next fire computed from its cron and time zone,
+    /// and `audit` written with the change. Answers nil for an unknown name, false when it was
+    /// not paused. Primary key.
+    public func resumeSchedule(_ name: String, now: Date, audit: AuditNote? = nil) async throws -> Bool? {
+        let logger = self.logger
+        return try await inTransaction { connection in
+            let found = try await connection.query("""
+                SELECT cron, time_zone, enabled FROM schedules WHERE name = \(name) FOR UPDATE
+                """, logger: logger)
+            guard let (cron, zone, enabled) = try await Self.first(found.decode((String, String, Bool).self)) else { return nil }
+            guard !enabled else { return false }
+            let schedule = try Schedule(cron: cron, timeZone: zone)
+            try await connection.query("""
+                UPDATE schedules SET enabled = true, last_slot = \(now), next_fire_at = \(schedule.nextFire(after: now)), updated_at = now()
+                WHERE name = \(name)
+                """, logger: logger)
+            if let audit { try await Self.insertAudit(audit, on: connection, logger: logger) }
+            return true
+        }
     }
 
-    /// Starts the schedule's workflow now, outside its slots (key `<name>@manual-<time>`).
-    public func triggerSchedule(_ declaration: ScheduleDeclaration, now: Date) async throws -> UUID? {
+    /// Starts the schedule's workflow now, outside its slots (key `<name>@manual-<time>`), and
+    /// writes `audit` (detail: the workflow started) in the same transaction. Nil when that
+    /// second was already triggered.
+    public func triggerSchedule(_ declaration: ScheduleDeclaration, now: Date, audit: AuditNote? = nil) async throws -> UUID? {
         let key = declaration.businessKey(for: now).replacingOccurrences(of: "@", with: "@manual-")
         let start = try declaration.start(for: now, key: key)
         let logger = self.logger
         let channel = wakeupChannel
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await inTransaction { connection in
             let id = try await Self.startScheduled(start, slot: now, schedule: declaration.name, reason: "manual", on: connection, logger: logger)
             try await connection.query("SELECT pg_notify(\(channel), '')", logger: logger)
+            if let id, var audit {
+                audit.detail = "started \(id.uuidString.lowercased())"
+                try await Self.insertAudit(audit, on: connection, logger: logger)
+            }
             return id
         }
     }

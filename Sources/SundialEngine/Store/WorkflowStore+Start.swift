@@ -45,6 +45,40 @@ extension WorkflowStore {
         throw StoreError.conflictingInput(type: type, businessKey: businessKey, existingID: id)
     }
 
+    /// A start an operator asked for (a batch rerun), with its audit entry in the same
+    /// transaction: the start statement, then the `ok` row whose detail `describe` writes from
+    /// what started, then COMMIT, whose answer proves both durable (so no read-back).
+    func startWorkflow(
+        type: String, version: Int, businessKey: String, initialState: String, input: String, context: String,
+        audit: AuditNote, describe: @Sendable (StartedWorkflow) -> String?
+    ) async throws -> StartedWorkflow {
+        let id = UUID.timeOrdered()
+        let logger = self.logger
+        let statement = StartWorkflowStatement(
+            id: id, type: type, version: version, key: businessKey, state: initialState, input: input,
+            context: context, channel: wakeupChannel)
+        let started: StartedWorkflow = try await inTransaction { connection in
+            // ON CONFLICT waits for a concurrent insert of the same key; each statement of the
+            // transaction takes a new snapshot, so an empty answer means "look again".
+            for _ in 0..<3 {
+                counters.starts.add(1, ordering: .relaxed)
+                let rows = try await connection.execute(statement, logger: logger)
+                guard let (existingID, created, sameInput, status) = try await Self.first(rows) else { continue }
+                guard sameInput else {
+                    throw StoreError.conflictingInput(type: type, businessKey: businessKey, existingID: existingID)
+                }
+                let started = StartedWorkflow(id: existingID, created: created, status: WorkflowStatus(rawValue: status) ?? .runnable)
+                var note = audit
+                note.detail = describe(started)
+                try await Self.insertAudit(note, on: connection, logger: logger)
+                return started
+            }
+            throw StoreError.conflictingInput(type: type, businessKey: businessKey, existingID: id)
+        }
+        if started.created { metrics.started(type: type) }
+        return started
+    }
+
     /// Whether a workflow row exists (primary key): the start's read-back.
     func exists(_ id: UUID) async throws -> Bool {
         counters.starts.add(1, ordering: .relaxed)

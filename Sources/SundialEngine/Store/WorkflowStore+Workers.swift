@@ -38,3 +38,27 @@ extension WorkflowStore {
         return result
     }
 }
+
+extension WorkflowStore {
+    /// A page of the workers that have not stopped, by id, after the worker `after` (keyset on
+    /// id, index `workers_not_stopped (id) WHERE stopped_at IS NULL`). A worker killed without a
+    /// clean stop keeps its row, so the table grows with crashes: the admin listing pages through
+    /// it rather than reading it whole.
+    public func workersPage(after: String?, limit: Int, liveWithin: Duration = .seconds(60)) async throws -> Page<WorkerInfo> {
+        let seconds = liveWithin.seconds
+        let rows = try await client.query("""
+            SELECT id, host, pid, concurrency, definitions, started_at, heartbeat_at,
+                   heartbeat_at > now() - \(seconds) * interval '1 second' AS live
+            FROM workers WHERE stopped_at IS NULL AND id > \(after ?? "") ORDER BY id LIMIT \(limit + 1)
+            """, logger: logger)
+        var result: [WorkerInfo] = []
+        for try await (id, host, pid, concurrency, definitions, started, beat, live)
+            in rows.decode((String, String, Int, Int, [String], Date, Date, Bool).self) {
+            result.append(WorkerInfo(id: id, host: host, pid: pid, concurrency: concurrency, definitions: definitions,
+                                     startedAt: started, heartbeatAt: beat, live: live))
+        }
+        guard result.count > limit else { return Page(rows: result, next: nil) }
+        result.removeLast()
+        return Page(rows: result, next: result.last.map { ListCursor(micros: 0, key: $0.id) })
+    }
+}

@@ -4,7 +4,7 @@ import PostgresNIO
 import ServiceLifecycle
 import Sundial
 
-/// Wires a worker process: the Postgres client, the retention duty, the schedule firer, the
+/// Wires a worker process: the Postgres client, the retention duty, the fleet-count fold, the schedule firer, the
 /// outbox dispatcher (when a transport is given) and the worker in one
 /// ServiceGroup that shuts down gracefully on SIGTERM and SIGINT (the worker drains first, the
 /// client closes last).
@@ -72,6 +72,8 @@ public enum WorkerHost {
         let retention = RetentionService(store: store, configuration: retentionConfiguration, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: client), .init(service: retention),
+            // Folds the fleet counts `/metrics` reads (not on the claim or commit path).
+            .init(service: FleetCountsService(store: store, logger: logger)),
             .init(service: ScheduleService(store: store, declarations: schedules, clock: configuration.clock, logger: logger)),
         ]
         if !apiLimits.isEmpty {

@@ -18,7 +18,7 @@ enum AdminOpenAPI {
       }
      }
     },
-    "description": "A refusal. Every route can answer 400 (a Content-Length that is not a number) and 413 (a body over the server's cap, SUNDIAL_HTTP_MAX_BODY_BYTES), besides its own refusals."
+    "description": "A refusal. Every route can answer 400 (a Content-Length that is not a number) and 413 (a body over the server's cap, SUNDIAL_HTTP_MAX_BODY_BYTES), besides its own refusals. Every route that reads the database can answer 503 `query_timeout` (with Retry-After) when its statement ran past the admin statement timeout (SUNDIAL_ADMIN_STATEMENT_TIMEOUT_MS, 5 s unless set)."
    }
   },
   "schemas": {
@@ -336,6 +336,13 @@ enum AdminOpenAPI {
      "job": {
       "type": "string"
      },
+     "next_cursor": {
+      "description": "The cursor of the next page; null on the last.",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
      "runs": {
       "items": {
        "$ref": "#/components/schemas/BatchRun"
@@ -346,7 +353,8 @@ enum AdminOpenAPI {
     "required": [
      "job",
      "date",
-     "runs"
+     "runs",
+     "next_cursor"
     ],
     "type": "object"
    },
@@ -508,6 +516,33 @@ enum AdminOpenAPI {
     ],
     "type": "object"
    },
+   "HistoryPage": {
+    "properties": {
+     "history": {
+      "items": {
+       "$ref": "#/components/schemas/HistoryEntry"
+      },
+      "type": "array"
+     },
+     "next_cursor": {
+      "description": "The cursor of the next page; null on the last.",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "workflow_id": {
+      "format": "uuid",
+      "type": "string"
+     }
+    },
+    "required": [
+     "workflow_id",
+     "history",
+     "next_cursor"
+    ],
+    "type": "object"
+   },
    "OutboxList": {
     "properties": {
      "messages": {
@@ -546,10 +581,18 @@ enum AdminOpenAPI {
        "type": "object"
       },
       "type": "array"
+     },
+     "next_cursor": {
+      "description": "The cursor of the next page; null on the last.",
+      "type": [
+       "string",
+       "null"
+      ]
      }
     },
     "required": [
-     "messages"
+     "messages",
+     "next_cursor"
     ],
     "type": "object"
    },
@@ -572,6 +615,33 @@ enum AdminOpenAPI {
      "name",
      "payload",
      "received_at"
+    ],
+    "type": "object"
+   },
+   "PendingSignalPage": {
+    "properties": {
+     "next_cursor": {
+      "description": "The cursor of the next page; null on the last.",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "pending_signals": {
+      "items": {
+       "$ref": "#/components/schemas/PendingSignal"
+      },
+      "type": "array"
+     },
+     "workflow_id": {
+      "format": "uuid",
+      "type": "string"
+     }
+    },
+    "required": [
+     "workflow_id",
+     "pending_signals",
+     "next_cursor"
     ],
     "type": "object"
    },
@@ -728,6 +798,13 @@ enum AdminOpenAPI {
    },
    "ScheduleList": {
     "properties": {
+     "next_cursor": {
+      "description": "The cursor of the next page; null on the last.",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
      "schedules": {
       "items": {
        "properties": {
@@ -785,7 +862,8 @@ enum AdminOpenAPI {
      }
     },
     "required": [
-     "schedules"
+     "schedules",
+     "next_cursor"
     ],
     "type": "object"
    },
@@ -925,6 +1003,13 @@ enum AdminOpenAPI {
    },
    "WorkerList": {
     "properties": {
+     "next_cursor": {
+      "description": "The cursor of the next page; null on the last.",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
      "workers": {
       "items": {
        "properties": {
@@ -974,7 +1059,8 @@ enum AdminOpenAPI {
      }
     },
     "required": [
-     "workers"
+     "workers",
+     "next_cursor"
     ],
     "type": "object"
    },
@@ -1106,16 +1192,32 @@ enum AdminOpenAPI {
       "type": "object"
      },
      "history": {
+      "description": "The first 100 entries, oldest first.",
       "items": {
        "$ref": "#/components/schemas/HistoryEntry"
       },
       "type": "array"
      },
+     "history_next_cursor": {
+      "description": "Cursor of the history's next page (GET .../history); null when all is shown.",
+      "type": [
+       "string",
+       "null"
+      ]
+     },
      "pending_signals": {
+      "description": "The oldest 100 pending signals.",
       "items": {
        "$ref": "#/components/schemas/PendingSignal"
       },
       "type": "array"
+     },
+     "pending_signals_next_cursor": {
+      "description": "Cursor of the pending signals' next page (GET .../signals); null when all is shown.",
+      "type": [
+       "string",
+       "null"
+      ]
      },
      "workflow": {
       "$ref": "#/components/schemas/Workflow"
@@ -1124,7 +1226,9 @@ enum AdminOpenAPI {
     "required": [
      "workflow",
      "history",
+     "history_next_cursor",
      "pending_signals",
+     "pending_signals_next_cursor",
      "explanation"
     ],
     "type": "object"
@@ -1269,6 +1373,8 @@ enum AdminOpenAPI {
       "name": "cursor",
       "required": false,
       "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -1302,6 +1408,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1370,6 +1479,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Finance rerun of one business date: starts run n+1 (linked to the earlier runs; creates only missing invoices), like sundial batches rerun. Reason and date required. Audited as batch.rerun on batch:<job>. 404 unknown job, 409 run_in_progress while a run of the date is still in progress, 422 for a bad date or missing reason."
@@ -1377,7 +1489,7 @@ enum AdminOpenAPI {
   },
   "/admin/v1/batches/{job}/runs": {
    "get": {
-    "description": "Runs of a batch job with run number, business date, status, reason, actor, file name, invoices created, exception count and workflow id: every run of ?date=YYYY-MM-DD oldest first, else the newest runs of every date (limit, default 50). 400 for a bad date or unknown parameter, 404 for an unknown job. Roles: viewer, operator, finance, admin.",
+    "description": "Runs of a batch job with run number, business date, status, reason, actor, file name, invoices created, exception count and workflow id: the runs of ?date=YYYY-MM-DD oldest first, else the newest runs of every date, limit (default 50) a page. 400 for a bad date or unknown parameter, 404 for an unknown job. Keyset-paginated (index workflows_by_business_date): with date oldest first by (created_at, id), without it newest business date first. Roles: viewer, operator, finance, admin.",
     "operationId": "listBatchRuns",
     "parameters": [
      {
@@ -1403,7 +1515,7 @@ enum AdminOpenAPI {
       }
      },
      {
-      "description": "1 to 1000, default 50 (without date)",
+      "description": "1 to 1000, default 50",
       "in": "query",
       "name": "limit",
       "required": false,
@@ -1411,6 +1523,17 @@ enum AdminOpenAPI {
        "maximum": 1000,
        "minimum": 1,
        "type": "integer"
+      }
+     },
+     {
+      "description": "next_cursor of the previous page",
+      "in": "query",
+      "name": "cursor",
+      "required": false,
+      "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
+       "type": "string"
       }
      }
     ],
@@ -1435,6 +1558,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1520,6 +1646,9 @@ enum AdminOpenAPI {
      },
      "413": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "A completed run's reconciliation exception report: JSON, or with Accept: text/csv or ?format=csv an RFC 4180 CSV download (Content-Disposition: attachment). 404 for an unknown run or job, 409 run_not_finished while the run has no report."
@@ -1553,7 +1682,7 @@ enum AdminOpenAPI {
   },
   "/admin/v1/outbox/parked": {
    "get": {
-    "description": "Parked outbox deliveries, oldest first. Roles: viewer, operator, finance, admin.",
+    "description": "Parked outbox deliveries, oldest first, keyset-paginated by id (index outbox_parked). Roles: viewer, operator, finance, admin.",
     "operationId": "listParkedOutbox",
     "parameters": [
      {
@@ -1565,6 +1694,17 @@ enum AdminOpenAPI {
        "maximum": 500,
        "minimum": 1,
        "type": "integer"
+      }
+     },
+     {
+      "description": "next_cursor of the previous page",
+      "in": "query",
+      "name": "cursor",
+      "required": false,
+      "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
+       "type": "string"
       }
      }
     ],
@@ -1586,6 +1726,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1653,6 +1796,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Put a parked message back in line. 409 when no parked message has the id."
@@ -1660,8 +1806,32 @@ enum AdminOpenAPI {
   },
   "/admin/v1/schedules": {
    "get": {
-    "description": "Schedules with their next fire times. Roles: viewer, operator, finance, admin.",
+    "description": "Schedules by name with their next fire time, keyset-paginated by name (primary key). Roles: viewer, operator, finance, admin.",
     "operationId": "listSchedules",
+    "parameters": [
+     {
+      "description": "1 to 500, default 100",
+      "in": "query",
+      "name": "limit",
+      "required": false,
+      "schema": {
+       "maximum": 500,
+       "minimum": 1,
+       "type": "integer"
+      }
+     },
+     {
+      "description": "next_cursor of the previous page",
+      "in": "query",
+      "name": "cursor",
+      "required": false,
+      "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
+       "type": "string"
+      }
+     }
+    ],
     "responses": {
      "200": {
       "content": {
@@ -1680,6 +1850,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1744,6 +1917,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Pause a schedule. 409 when already paused."
@@ -1806,6 +1982,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "422": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1870,6 +2049,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Start the schedule's workflow now. 409 when not declared in this build."
@@ -1897,6 +2079,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1961,6 +2146,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Pause a type: workers stop claiming it at their next heartbeat; running steps finish. 409 when already paused."
@@ -2024,6 +2212,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Resume a paused type. 409 when not paused."
@@ -2031,8 +2222,32 @@ enum AdminOpenAPI {
   },
   "/admin/v1/workers": {
    "get": {
-    "description": "Workers that have not stopped: definitions they run, concurrency, last heartbeat, live. Roles: viewer, operator, finance, admin.",
+    "description": "Workers that have not stopped, by id, with live for a heartbeat in the last minute; keyset-paginated by id (index workers_not_stopped). Roles: viewer, operator, finance, admin.",
     "operationId": "listWorkers",
+    "parameters": [
+     {
+      "description": "1 to 500, default 100",
+      "in": "query",
+      "name": "limit",
+      "required": false,
+      "schema": {
+       "maximum": 500,
+       "minimum": 1,
+       "type": "integer"
+      }
+     },
+     {
+      "description": "next_cursor of the previous page",
+      "in": "query",
+      "name": "cursor",
+      "required": false,
+      "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
+       "type": "string"
+      }
+     }
+    ],
     "responses": {
      "200": {
       "content": {
@@ -2052,6 +2267,9 @@ enum AdminOpenAPI {
      },
      "413": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Workers that have not stopped: definitions they run, concurrency, last heartbeat, live."
@@ -2059,7 +2277,7 @@ enum AdminOpenAPI {
   },
   "/admin/v1/workflows": {
    "get": {
-    "description": "Workflows newest first by (created_at, id), keyset-paginated. Unknown parameters, bad dates, statuses, limits and cursors are 400. Roles: viewer, operator, finance, admin.",
+    "description": "Workflows newest first by (created_at, id), keyset-paginated. The listing walks one index, chosen by the first filter given of business_key, status, type (else workflows_by_created); created ranges and the cursor are ranges of it. Filters that index does not hold (state, updated_from, updated_to, and type or status when a more selective filter chose the index) are checked on at most 10,000 walked rows per page: such a page can hold fewer rows than limit, even none, and still have a next_cursor (where the walk stopped). created_from and updated_from more than a minute in the future, and a range whose end is not after its start, are 400. Unknown parameters, bad dates, statuses, limits and cursors are 400. Roles: viewer, operator, finance, admin.",
     "operationId": "listWorkflows",
     "parameters": [
      {
@@ -2083,7 +2301,7 @@ enum AdminOpenAPI {
       }
      },
      {
-      "description": "State name (filtered within the type or status range)",
+      "description": "State name (checked on at most 10,000 walked rows per page)",
       "in": "query",
       "name": "state",
       "required": false,
@@ -2105,7 +2323,7 @@ enum AdminOpenAPI {
       }
      },
      {
-      "description": "created_at >= (ISO 8601)",
+      "description": "created_at >= (ISO 8601; not in the future)",
       "in": "query",
       "name": "created_from",
       "required": false,
@@ -2115,7 +2333,7 @@ enum AdminOpenAPI {
       }
      },
      {
-      "description": "created_at < (ISO 8601)",
+      "description": "created_at < (ISO 8601; after created_from)",
       "in": "query",
       "name": "created_to",
       "required": false,
@@ -2125,7 +2343,7 @@ enum AdminOpenAPI {
       }
      },
      {
-      "description": "updated_at >= (ISO 8601)",
+      "description": "updated_at >= (ISO 8601; not in the future; checked on at most 10,000 walked rows per page)",
       "in": "query",
       "name": "updated_from",
       "required": false,
@@ -2135,7 +2353,7 @@ enum AdminOpenAPI {
       }
      },
      {
-      "description": "updated_at < (ISO 8601)",
+      "description": "updated_at < (ISO 8601; also bounds created_at, a range of the index)",
       "in": "query",
       "name": "updated_to",
       "required": false,
@@ -2150,6 +2368,8 @@ enum AdminOpenAPI {
       "name": "cursor",
       "required": false,
       "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
        "type": "string"
       }
      },
@@ -2184,6 +2404,9 @@ enum AdminOpenAPI {
      },
      "413": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Workflows newest first by (created_at, id), keyset-paginated. Unknown parameters, bad dates, statuses, limits and cursors are 400."
@@ -2191,7 +2414,7 @@ enum AdminOpenAPI {
   },
   "/admin/v1/workflows/{id}": {
    "get": {
-    "description": "One workflow: input, context, state, status, next run time, lease holder, compensation stack, pending signals, history and explanation. Roles: viewer, operator, finance, admin.",
+    "description": "One workflow: input, context, state, status, next run time, lease holder, compensation stack, explanation, the first 100 history entries and the oldest 100 pending signals (with the cursors of their next pages). Roles: viewer, operator, finance, admin.",
     "operationId": "getWorkflow",
     "parameters": [
      {
@@ -2226,9 +2449,12 @@ enum AdminOpenAPI {
      },
      "413": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
-    "summary": "One workflow: input, context, state, status, next run time, lease holder, compensation stack, pending signals, history and explanation."
+    "summary": "One workflow: input, context, state, status, next run time, lease holder, compensation stack, explanation, and the first page of its history and pending signals."
    }
   },
   "/admin/v1/workflows/{id}/cancel": {
@@ -2290,6 +2516,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Cancel (compensations run). Reason required. 409 cancel_refused when the workflow refuses in its state (with its reason), 409 precondition_failed when it is finished or compensating."
@@ -2332,9 +2561,79 @@ enum AdminOpenAPI {
      },
      "413": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Why the workflow is not running right now."
+   }
+  },
+  "/admin/v1/workflows/{id}/history": {
+   "get": {
+    "description": "One workflow's history, oldest first, keyset-paginated by entry id (index workflow_history_by_workflow). 404 for an unknown workflow. Roles: viewer, operator, finance, admin.",
+    "operationId": "getWorkflowHistory",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "format": "uuid",
+       "type": "string"
+      }
+     },
+     {
+      "description": "1 to 1000, default 100",
+      "in": "query",
+      "name": "limit",
+      "required": false,
+      "schema": {
+       "maximum": 1000,
+       "minimum": 1,
+       "type": "integer"
+      }
+     },
+     {
+      "description": "next_cursor of the previous page",
+      "in": "query",
+      "name": "cursor",
+      "required": false,
+      "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/HistoryPage"
+        }
+       }
+      },
+      "description": "OK"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "summary": "One workflow's history, oldest first, one page."
    }
   },
   "/admin/v1/workflows/{id}/rerun": {
@@ -2395,6 +2694,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "422": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -2460,6 +2762,9 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Resume a failed or compensation_failed workflow, or one parked for an operator (awaiting the resume signal). 409 otherwise."
@@ -2523,6 +2828,9 @@ enum AdminOpenAPI {
       "$ref": "#/components/responses/Error"
      },
      "422": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -2588,9 +2896,79 @@ enum AdminOpenAPI {
      },
      "422": {
       "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "summary": "Deliver a signal (idempotent on signal_id). 409 when the workflow has finished."
+   }
+  },
+  "/admin/v1/workflows/{id}/signals": {
+   "get": {
+    "description": "The signals in one workflow's inbox that no state consumed yet, oldest first, keyset-paginated by (received_at, signal_id) (index workflow_signals_pending_by_time). 404 for an unknown workflow. Roles: viewer, operator, finance, admin.",
+    "operationId": "getWorkflowPendingSignals",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "format": "uuid",
+       "type": "string"
+      }
+     },
+     {
+      "description": "1 to 1000, default 100",
+      "in": "query",
+      "name": "limit",
+      "required": false,
+      "schema": {
+       "maximum": 1000,
+       "minimum": 1,
+       "type": "integer"
+      }
+     },
+     {
+      "description": "next_cursor of the previous page",
+      "in": "query",
+      "name": "cursor",
+      "required": false,
+      "schema": {
+       "maxLength": 1100,
+       "minLength": 1,
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/PendingSignalPage"
+        }
+       }
+      },
+      "description": "OK"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "summary": "One workflow's pending signals, oldest first, one page."
    }
   }
  },

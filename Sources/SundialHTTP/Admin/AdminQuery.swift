@@ -61,6 +61,19 @@ struct AdminQuery {
         return number
     }
 
+    /// `limit` for a listing of `size`: its standard when absent, 1 to its maximum.
+    mutating func limit(_ size: PageSize) -> Int { limit(default: size.standard, max: size.maximum) }
+
+    /// `cursor` as a row number (history, outbox, audit entries), or a problem noted.
+    mutating func sequenceCursor() -> Int64? {
+        guard let cursor = cursor() else { return nil }
+        guard let id = try? cursor.sequenceID() else {
+            problems["cursor"] = "is not a cursor this server returned"
+            return nil
+        }
+        return id
+    }
+
     mutating func cursor() -> ListCursor? {
         guard let value = values["cursor"] else { return nil }
         do {

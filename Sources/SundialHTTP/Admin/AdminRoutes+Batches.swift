@@ -18,23 +18,30 @@ extension AdminRoutes {
     /// Whether `date` is a `YYYY-MM-DD` calendar date (the store calendar's own check).
     static func isBusinessDate(_ date: String) -> Bool { BatchRerunAction.isBusinessDate(date) }
 
-    /// `GET /admin/v1/batches/{job}/runs?date=&limit=`: the runs of one business date oldest
-    /// first, or the newest runs of every date; the same rows as `sundial batches list`.
+    /// `GET /admin/v1/batches/{job}/runs?date=&limit=&cursor=`: the runs of one business date
+    /// oldest first, or the newest runs of every date; the same rows as `sundial batches list`,
+    /// one page at a time.
     func listBatchRuns(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let job = try Self.batchJob(context)
-        var query = AdminQuery(request, allowed: ["date", "limit"])
+        var query = AdminQuery(request, allowed: ["date", "limit", "cursor"])
         let date = query.string("date", max: 10)
         if let date, !Self.isBusinessDate(date) { query.note("date", "must be a calendar date YYYY-MM-DD") }
-        let limit = query.limit(default: 50, max: 1000)
+        let limit = query.limit(PageSize.batchRuns)
+        let after = query.cursor()
         try query.check()
-        let records = if let date {
-            try await store.runs(type: job, businessDate: date)
-        } else {
-            try await store.recentRuns(type: job, limit: limit)
+        let page: Page<WorkflowRunRecord>
+        do {
+            page = if let date {
+                try await store.runsPage(type: job, businessDate: date, after: after, limit: limit)
+            } else {
+                try await store.recentRunsPage(type: job, after: after, limit: limit)
+            }
+        } catch let error as InputError {
+            throw APIError(.badRequest, code: "invalid_query", message: OrderRoutes.summary(error.fields), fields: error.fields)
         }
-        let runs = records.compactMap(BatchRunSummary.init)
+        let runs = page.rows.compactMap(BatchRunSummary.init)
         let dateMember: Any = if let date { date } else { NSNull() }
-        return JSONResponse.make(["job": job, "date": dateMember, "runs": AdminJSON.object(runs)])
+        return JSONResponse.make(["job": job, "date": dateMember, "runs": AdminJSON.object(runs), "next_cursor": page.next?.token ?? NSNull()])
     }
 
     /// `GET /admin/v1/batches/{job}/runs/{workflow_id}/exceptions[?format=csv]`: the run's

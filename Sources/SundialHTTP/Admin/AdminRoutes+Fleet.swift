@@ -70,16 +70,25 @@ extension AdminRoutes {
         return JSONResponse.make(["type": type, "action": "resume", "outcome": "ok", "paused": false])
     }
 
-    /// `GET /admin/v1/workers`: workers that have not stopped, with `live` for a recent heartbeat.
+    /// `GET /admin/v1/workers?limit=&cursor=`: workers that have not stopped, by id, with `live`
+    /// for a recent heartbeat.
     func listWorkers(_ request: Request) async throws -> Response {
-        try AdminQuery(request, allowed: []).check()
-        return JSONResponse.make(["workers": AdminJSON.object(try await store.workers())])
+        var query = AdminQuery(request, allowed: ["limit", "cursor"])
+        let limit = query.limit(PageSize.workers)
+        let after = query.cursor()
+        try query.check()
+        let page = try await store.workersPage(after: after?.key, limit: limit)
+        return JSONResponse.make(["workers": AdminJSON.object(page.rows), "next_cursor": page.next?.token ?? NSNull()])
     }
 
-    /// `GET /admin/v1/schedules`: every schedule with its next fire time.
+    /// `GET /admin/v1/schedules?limit=&cursor=`: schedules by name with their next fire time.
     func listSchedules(_ request: Request) async throws -> Response {
-        try AdminQuery(request, allowed: []).check()
-        return JSONResponse.make(["schedules": AdminJSON.object(try await store.schedules())])
+        var query = AdminQuery(request, allowed: ["limit", "cursor"])
+        let limit = query.limit(PageSize.schedules)
+        let after = query.cursor()
+        try query.check()
+        let page = try await store.schedulesPage(after: after?.key, limit: limit)
+        return JSONResponse.make(["schedules": AdminJSON.object(page.rows), "next_cursor": page.next?.token ?? NSNull()])
     }
 
     enum ScheduleAction: String { case pause, resume, trigger }
@@ -102,12 +111,14 @@ extension AdminRoutes {
         return JSONResponse.make(body, status: action == .trigger ? .created : .ok)
     }
 
-    /// `GET /admin/v1/outbox/parked?limit=`: parked deliveries, oldest first.
+    /// `GET /admin/v1/outbox/parked?limit=&cursor=`: parked deliveries, oldest first.
     func listParked(_ request: Request) async throws -> Response {
-        var query = AdminQuery(request, allowed: ["limit"])
-        let limit = query.limit(default: 100)
+        var query = AdminQuery(request, allowed: ["limit", "cursor"])
+        let limit = query.limit(PageSize.parkedOutbox)
+        let after = query.sequenceCursor()
         try query.check()
-        return JSONResponse.make(["messages": AdminJSON.object(try await store.parkedOutbox(limit: limit))])
+        let page = try await store.parkedOutboxPage(after: after, limit: limit)
+        return JSONResponse.make(["messages": AdminJSON.object(page.rows), "next_cursor": page.next?.token ?? NSNull()])
     }
 
     /// `POST /admin/v1/outbox/{id}/replay`: 409 when no parked message has that id.
@@ -133,7 +144,7 @@ extension AdminRoutes {
     /// filter form), or the 400 `invalid_query`.
     static func auditFilter(_ query: inout AdminQuery) throws -> AuditQuery {
         var filter = AuditQuery(actor: query.string("actor"), action: query.string("action"), target: query.string("target"),
-                                limit: query.limit())
+                                limit: query.limit(PageSize.audit))
         if let cursor = query.cursor() {
             if let id = try? cursor.auditID() { filter.before = id } else { query.note("cursor", "is not a cursor this server returned") }
         }

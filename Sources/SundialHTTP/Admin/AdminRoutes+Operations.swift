@@ -19,6 +19,12 @@ extension AdminRoutes {
             AdminOperation(method: .get, path: "\(p)/workflows/{id}/explain", permission: .read, auditAction: nil) { request, context, _ in
                 try await explainWorkflow(request, context)
             },
+            AdminOperation(method: .get, path: "\(p)/workflows/{id}/history", permission: .read, auditAction: nil) { request, context, _ in
+                try await workflowHistory(request, context)
+            },
+            AdminOperation(method: .get, path: "\(p)/workflows/{id}/signals", permission: .read, auditAction: nil) { request, context, _ in
+                try await workflowSignals(request, context)
+            },
             AdminOperation(method: .post, path: "\(p)/workflows/{id}/resume", permission: .steerWorkflows, auditAction: "workflow.resume") {
                 request, context, principal in try await resume(request, context, principal)
             },

@@ -18,29 +18,60 @@ extension AdminRoutes {
 
     /// The listing's filters read from `query` (the API's query string or the dashboard's filter
     /// form), or the 400 `invalid_query` naming every bad one.
-    static func listFilter(_ query: inout AdminQuery, defaultLimit: Int = 50) throws -> WorkflowListQuery {
+    static func listFilter(_ query: inout AdminQuery, defaultLimit: Int = PageSize.workflows.standard) throws -> WorkflowListQuery {
         let filter = WorkflowListQuery(
             type: query.string("type"), status: query.status(), state: query.string("state"),
             businessKey: query.string("business_key"), createdFrom: query.date("created_from"), createdTo: query.date("created_to"),
             updatedFrom: query.date("updated_from"), updatedTo: query.date("updated_to"), after: query.cursor(),
             limit: query.limit(default: defaultLimit))
         if let after = filter.after, (try? after.workflowID()) == nil { query.note("cursor", "is not a cursor this server returned") }
+        for (name, problem) in filter.problems() { query.note(name, problem) }
         try query.check()
         return filter
     }
 
-    /// `GET /admin/v1/workflows/{id}`: everything stored about one workflow.
+    /// `GET /admin/v1/workflows/{id}`: everything stored about one workflow, with the first page
+    /// of its history and of its pending signals (each with the cursor of the next page, for
+    /// `.../history` and `.../signals`).
     func showWorkflow(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try AdminQuery(request, allowed: []).check()
         let id = try Self.workflowID(context)
         let snapshot = try await workflows.workflow(id)
-        let history = try await workflows.history(id)
-        let pending = try await store.pendingSignals(id)
+        let history = try await store.historyPage(id, after: nil, limit: PageSize.history.standard)
+        let pending = try await store.pendingSignalsPage(id, after: nil, limit: PageSize.pendingSignals.standard)
         let explanation = try await workflows.explain(id)
         return JSONResponse.make([
-            "workflow": AdminJSON.object(snapshot), "history": AdminJSON.object(history),
-            "pending_signals": AdminJSON.object(pending), "explanation": AdminJSON.object(explanation),
+            "workflow": AdminJSON.object(snapshot), "history": AdminJSON.object(history.rows),
+            "history_next_cursor": history.next?.token ?? NSNull(),
+            "pending_signals": AdminJSON.object(pending.rows), "pending_signals_next_cursor": pending.next?.token ?? NSNull(),
+            "explanation": AdminJSON.object(explanation),
         ])
+    }
+
+    /// `GET /admin/v1/workflows/{id}/history?limit=&cursor=`: the history oldest first, one page.
+    func workflowHistory(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        var query = AdminQuery(request, allowed: ["limit", "cursor"])
+        let limit = query.limit(PageSize.history)
+        let after = query.sequenceCursor()
+        try query.check()
+        let id = try Self.workflowID(context)
+        _ = try await workflows.workflow(id)  // 404 for an unknown workflow rather than an empty page
+        let page = try await store.historyPage(id, after: after, limit: limit)
+        return JSONResponse.make(["workflow_id": AdminJSON.id(id), "history": AdminJSON.object(page.rows),
+                                  "next_cursor": page.next?.token ?? NSNull()])
+    }
+
+    /// `GET /admin/v1/workflows/{id}/signals?limit=&cursor=`: the pending signals oldest first, one page.
+    func workflowSignals(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        var query = AdminQuery(request, allowed: ["limit", "cursor"])
+        let limit = query.limit(PageSize.pendingSignals)
+        let after = query.cursor()
+        try query.check()
+        let id = try Self.workflowID(context)
+        _ = try await workflows.workflow(id)
+        let page = try await store.pendingSignalsPage(id, after: after, limit: limit)
+        return JSONResponse.make(["workflow_id": AdminJSON.id(id), "pending_signals": AdminJSON.object(page.rows),
+                                  "next_cursor": page.next?.token ?? NSNull()])
     }
 
     /// `GET /admin/v1/workflows/{id}/explain`: why it is not running right now.

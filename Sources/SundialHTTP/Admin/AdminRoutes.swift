@@ -32,9 +32,10 @@ public struct AdminRoutes: Sendable {
                 if let permission = operation.permission {
                     let caller = try await authentication.authenticate(request)
                     guard caller.role.allows(permission) else {
+                        // Recorded with a validated target, never the raw path or query (RefusalAudit).
                         if let action = operation.auditAction {
                             await AdminActions(workflows: workflows, actor: caller.name).recordRefusal(
-                                action: action, target: Self.target(of: operation.path, context: context), reason: nil,
+                                action: action, target: RefusalAudit.target(of: operation.path, context: context), reason: nil,
                                 why: "forbidden: role \(caller.role.rawValue) lacks \(permission.rawValue)")
                         }
                         throw AdminAuthentication.forbidden(caller, permission)
@@ -53,19 +54,8 @@ public struct AdminRoutes: Sendable {
         for (path, allowed) in methods { router.refuseOtherMethods(RouterPath(path), allowed: allowed) }
     }
 
-    /// The audit target a path names (`workflow:<id>`, `type:<name>`, ...).
-    static func target(of path: String, context: BasicRequestContext) -> String {
-        if let job = context.parameters.get("job") { return "batch:\(job)" }
-        if let id = context.parameters.get("id") {
-            if path.contains("/outbox/") { return "outbox:\(id)" }
-            return "workflow:\(id.lowercased())"
-        }
-        if let type = context.parameters.get("type") { return "type:\(type)" }
-        if let name = context.parameters.get("name") { return "schedule:\(name)" }
-        return path
-    }
-
-    /// Engine refusals as the API's JSON answers: 404, 409 with the reason, 422 naming fields.
+    /// Engine refusals as the API's JSON answers: 404, 409 with the reason, 422 naming fields,
+    /// 503 `query_timeout` for a statement the admin pool's statement timeout cut.
     static func apiError(_ error: any Error) -> any Error {
         switch error {
         case let error as APIError: return error
@@ -88,7 +78,7 @@ public struct AdminRoutes: Sendable {
             case .notFound: return APIError.notFound(refusal.code, refusal.message)
             case .conflict: return APIError.conflict(refusal.code, refusal.message, details: ["reason": refusal.message])
             }
-        default: return error
+        default: return StatementTimeout.refusal(error) ?? error
         }
     }
 

@@ -21,7 +21,7 @@ public enum BatchRerunAction {
         let store = workflows.store
         let zone = EnvironmentReader().string("SUNDIAL_STORE_TIME_ZONE") ?? StoreCalendar.defaultTimeZone
         return try await actions.perform("batch.rerun", target: "batch:\(job)", reason: reason) {
-            () async throws -> ((StartedWorkflow, QuickBooksDailyInput), String?) in
+            note async throws -> (StartedWorkflow, QuickBooksDailyInput) in
             let earlier = try await store.runs(type: job, businessDate: date)
             let rerun: BatchRerun
             do {
@@ -30,8 +30,12 @@ public enum BatchRerunAction {
                 // The date was checked above, so this is a run of that date still in progress.
                 throw AdminRefusal(.conflict, code: "run_in_progress", error.fields["business_date"] ?? "a run is in progress")
             }
-            let started = try await workflows.start(QuickBooksDailyWorkflow.self, key: rerun.key, input: rerun.input)
-            return ((started, rerun.input), "run \(rerun.input.runNumber) of \(date): \(started.id.uuidString.lowercased())")
+            // The new run and its audit row in one transaction.
+            let runNumber = rerun.input.runNumber
+            let started = try await workflows.start(QuickBooksDailyWorkflow.self, key: rerun.key, input: rerun.input, audit: note) {
+                "run \(runNumber) of \(date): \($0.id.uuidString.lowercased())"
+            }
+            return (started, rerun.input)
         }
     }
 }

@@ -15,8 +15,10 @@ extension DashboardRoutes {
         try query.check()
         let id = try AdminRoutes.workflowID(context)
         let snapshot = try await workflows.workflow(id)
-        let history = try await workflows.history(id)
-        let pending = try await store.pendingSignals(id)
+        // Bounded reads: a workflow that retried for months has a long history.
+        let (history, olderHistory) = try await store.latestHistory(id, limit: Self.historyShown)
+        let pendingPage = try await store.pendingSignalsPage(id, after: nil, limit: PageSize.pendingSignals.standard)
+        let pending = pendingPage.rows
         let explanation = try await workflows.explain(id)
         let audit = try await store.audit(AuditQuery(target: AdminActions.target(id), limit: 50))
         let diagram = try await diagram(for: snapshot, history: history)
@@ -75,6 +77,12 @@ extension DashboardRoutes {
                 <td>\(entry.workerID ?? "")</td><td class="error">\(entry.error ?? "")</td></tr>
                 """
         }
+        let olderNote: HTML = !olderHistory ? .empty : """
+            <p class="muted" id="history-older">The newest \(Self.historyShown) entries; older ones: <code>GET /admin/v1/workflows/\(idText)/history</code>.</p>
+            """
+        let morePendingNote: HTML = pendingPage.next == nil ? .empty : """
+            <p class="muted">The oldest \(PageSize.pendingSignals.standard); the others: <code>GET /admin/v1/workflows/\(idText)/signals</code>.</p>
+            """
         let historyTable: HTML = """
             <table id="history"><tr><th class="num">#</th><th>At</th><th>Event</th><th>Move</th><th class="num">Attempt</th><th class="num">ms</th><th>Worker</th><th>Error</th></tr>\(historyRows)</table>
             """
@@ -98,10 +106,12 @@ extension DashboardRoutes {
             <h2>Actions</h2>
             \(actionForms(session, snapshot))
             <h2>History</h2>
+            \(olderNote)
             \(historyTable)
             <h2>Audit entries</h2>
             \(auditTable)
             <h2>Pending signals</h2>
+            \(morePendingNote)
             \(pendingTable)
             <div class="grid">
             <div><h2>Input</h2><pre id="input">\(DashboardLayout.prettyJSON(snapshot.input))</pre></div>
@@ -115,6 +125,9 @@ extension DashboardRoutes {
         return DashboardLayout.page("Workflow \(snapshot.type) \(snapshot.businessKey)", session: session, section: .workflows,
                                     notice: notice, content)
     }
+
+    /// How many history entries the page shows (the newest).
+    static let historyShown = 200
 
     /// The type's diagram from the registry's definition of this version (or the newest one),
     /// the transitions seen in the type's recent history, and this run's path.

@@ -80,8 +80,10 @@ struct DashboardRoutes: Sendable {
                 }
                 guard session.principal.role.allows(permission) else {
                     if let auditAction {
+                        // A validated target and a short reason at most, never the raw path or form (RefusalAudit).
                         await AdminActions(workflows: workflows, actor: session.principal.name).recordRefusal(
-                            action: auditAction, target: AdminRoutes.target(of: path, context: context), reason: try? form.value("reason"),
+                            action: auditAction, target: RefusalAudit.target(of: path, context: context),
+                            reason: RefusalAudit.reason(try? form.value("reason")),
                             why: "forbidden: role \(session.principal.role.rawValue) lacks \(permission.rawValue)")
                     }
                     throw DashboardError(.forbidden, "Your role (\(session.principal.role.rawValue)) may not do this; it needs \(permission.rawValue).")
