@@ -21,11 +21,15 @@ struct ChaosOptions: ParsableArguments, Sendable {
     @Option(help: "Worker processes.") var workers = 3
     @Option(help: "Workflows each worker runs at once.") var workerConcurrency = 16
     @Option(help: "Orders submitted at once.") var submitConcurrency = 16
+    @Option(help: "Orders per second at most (0: as fast as the submitters go); ops/failover paces them so orders keep coming through the failover.")
+    var ordersPerSecond = 0.0
     @Option(help: "Milliseconds between two worker kills (SIGKILL, then a fresh process).") var killEveryMs = 3000
     @Option(help: "Fraction of calls to each outside API that fail (5xx); lost responses, 429s and hangs come on top.") var faultRate = 0.1
     @Option(help: "Milliseconds between two tracking steps of a parcel in the sandbox.") var trackingStepMilliseconds = 400
     @Option(help: "Seconds to wait for every order to settle.") var settleTimeout = 900
     @Option(help: "Shell command that restarts PostgreSQL once mid-run (empty: no restart).") var postgresRestart = ""
+    @Option(help: "Shell command that kills the primary and promotes its synchronous standby once mid-run (empty: no failover; ops/failover sets it).")
+    var postgresFailover = ""
     @Option(help: "Break a guarantee on purpose: none, idempotency, fencing.") var breakGuarantee = BrokenGuarantee.none
     @Option(help: "Sandbox port.") var sandboxPort = 8189
     @Option(help: "Server port.") var httpPort = 8188
@@ -108,7 +112,8 @@ struct ChaosCommand: AsyncParsableCommand {
                 let done = ManagedFlag()
                 // The shop: orders, duplicates, then the cancels of the orders meant to be cancelled.
                 group.addTask {
-                    try await Self.submitAll(options.orders, concurrency: options.submitConcurrency, load: load, prefix: prefix)
+                    try await Self.submitAll(options.orders, concurrency: options.submitConcurrency, perSecond: options.ordersPerSecond,
+                                             load: load, prefix: prefix)
                     let deadline = ContinuousClock.now + .seconds(options.settleTimeout)
                     await withTaskGroup(of: Void.self) { cancels in
                         for order in await tally.orders(of: .cancelBeforePickup) {
@@ -134,13 +139,34 @@ struct ChaosCommand: AsyncParsableCommand {
                 group.addTask {
                     while !done.isSet {
                         try? await Task.sleep(for: .seconds(1))
-                        let completed = (try? await store.countsByStatus(type: OrderWorkflow.name)[.completed]) ?? 0
+                        let completed = (await bounded(.seconds(10)) { try await store.countsByStatus(type: OrderWorkflow.name)[.completed] } ?? nil) ?? 0
                         let submitted = await tally.accepted.count + tally.contractViolations.count
                         guard submitted >= options.orders, completed >= max(30, options.orders / 3) else { continue }
                         let date = try await sftp.startBatchWithDrop(sundial: sundial, dropAfter: options.sftpDropAfter, outage: options.sftpOutageSeconds)
                         report("started the nightly batch for \(date) with \(completed) completed orders; its SFTP upload will be cut after \(options.sftpDropAfter) bytes")
                         await tally.startedBatch()
                         return
+                    }
+                }
+                // The failover drill: once a third of the orders were acknowledged, the primary is
+                // killed and the standby promoted, while orders keep coming.
+                if !options.postgresFailover.isEmpty {
+                    group.addTask {
+                        while await tally.accepted.count < options.orders / 3 {
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                        report("killing the primary (SIGKILL) and promoting the synchronous standby")
+                        let before = await tally.accepted.count
+                        let began = ContinuousClock.now
+                        try await Self.shell(options.postgresFailover)
+                        report("standby promoted after \(ContinuousClock.now - began)")
+                        // The outage as the shop sees it: until the intake acknowledges an order again.
+                        while await tally.accepted.count <= before, ContinuousClock.now - began < .seconds(120) {
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                        let outage = ContinuousClock.now - began
+                        await tally.failedOver(acceptingAgainAfter: outage)
+                        report("the intake acknowledged orders again \(outage) after the primary was killed")
                     }
                 }
                 // The chaos: worker kills, a worker frozen past its leases now and then (a paused
@@ -196,6 +222,7 @@ struct ChaosCommand: AsyncParsableCommand {
             \(await tally.cancelsAccepted) cancels before pickup and \(await tally.cancelsRefused) after, \
             \(await tally.webhookReplays) webhook replays and \(await tally.webhooksReordered) reorderings, \
             \(await tally.kills) worker kills, \(await tally.freezes) worker freezes past their leases, \(await tally.postgresRestarts) PostgreSQL restart(s), \
+            \(await tally.postgresFailovers.count) primary failover(s)\(await tally.postgresFailovers.map { " (orders acknowledged again after \($0))" }.joined()), \
             \(sftp.proxy.dropped) SFTP upload(s) cut (client bytes per SFTP connection: \(sftp.proxy.clientBytes.map(String.init).joined(separator: ", "))), \
             broken on purpose: \(options.breakGuarantee.rawValue)
             """
@@ -213,17 +240,24 @@ struct ChaosCommand: AsyncParsableCommand {
         return passed
     }
 
-    private static func submitAll(_ count: Int, concurrency: Int, load: ChaosLoad, prefix: String) async throws {
+    private static func submitAll(_ count: Int, concurrency: Int, perSecond: Double, load: ChaosLoad, prefix: String) async throws {
+        let began = ContinuousClock.now
+        /// Waits until order `n` is due under the pace (none without one).
+        func due(_ n: Int) async {
+            guard perSecond > 0 else { return }
+            let at = began + .milliseconds(Int64(Double(n) / perSecond * 1000))
+            if at > ContinuousClock.now { try? await Task.sleep(until: at) }
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             while next < min(concurrency, count) {
                 let n = next
-                group.addTask { await load.submit(n, prefix: prefix) }
+                group.addTask { await due(n); await load.submit(n, prefix: prefix) }
                 next += 1
             }
             while try await group.next() != nil, next < count {
                 let n = next
-                group.addTask { await load.submit(n, prefix: prefix) }
+                group.addTask { await due(n); await load.submit(n, prefix: prefix) }
                 next += 1
             }
         }
@@ -237,11 +271,11 @@ struct ChaosCommand: AsyncParsableCommand {
         while ContinuousClock.now < deadline {
             try await Task.sleep(for: .seconds(2))
             let accepted = await tally.accepted.count
-            guard let counts = try? await store.countsByStatus() else { continue }
+            guard let counts = await bounded(.seconds(10), { try await store.countsByStatus() }) else { continue }
             let active = [WorkflowStatus.runnable, .sleeping, .waiting, .compensating].reduce(0) { $0 + (counts[$1] ?? 0) }
-            let parked = (try? await store.snapshots(type: "order").filter { $0.status == .waiting && $0.waitSignal == "resume" }.count) ?? 0
+            let parked = await bounded(.seconds(10)) { try await store.snapshots(type: "order").filter { $0.status == .waiting && $0.waitSignal == "resume" }.count } ?? 0
             let line = counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " ")
-            let pending = ((try? await store.outboxSummary(topic: "order-status"))?.byStatus["pending"]) ?? 0
+            let pending = (await bounded(.seconds(10)) { try await store.outboxSummary(topic: "order-status").byStatus["pending"] } ?? nil) ?? 0
             report("accepted \(accepted)/\(expected), workflows: \(line), webhooks pending: \(pending) (\(ContinuousClock.now - started))")
             if accepted + (await tally.contractViolations.count) >= expected, await tally.batchesStarted >= batches,
                active - parked == 0, pending == 0 { return true }

@@ -19,6 +19,9 @@ actor ChaosTally {
     private(set) var kills = 0
     private(set) var freezes = 0
     private(set) var postgresRestarts = 0
+    /// Primary failovers (the primary killed, the synchronous standby promoted) and how long each took
+    /// until the intake acknowledged an order again.
+    private(set) var postgresFailovers: [Duration] = []
     private(set) var batchesStarted = 0
     /// Answers that break the API's contract: the reason of each.
     private(set) var contractViolations: [String] = []
@@ -34,6 +37,7 @@ actor ChaosTally {
     func killed() { kills += 1 }
     func froze() { freezes += 1 }
     func restartedPostgres() { postgresRestarts += 1 }
+    func failedOver(acceptingAgainAfter outage: Duration) { postgresFailovers.append(outage) }
     func startedBatch() { batchesStarted += 1 }
     func violation(_ reason: String) { contractViolations.append(reason) }
 
