@@ -57,18 +57,12 @@ struct ServeCommand: AsyncParsableCommand {
         // cannot be reached this logs a warning and the server starts all the same.
         await intake.authentication.verifier?.keySet?.refresh()
         let logger = Logger(label: "sundial.server")
-        var primary: DatabaseEndpoint?
-        do {
-            primary = try await DatabaseLinkCheck.run(environment.database, logger: logger)
-        } catch {
-            logger.error("the database cannot be used yet; retrying", metadata: ["problem": "\(error)"])
-        }
-        let client = DatabaseClient(configuration: environment.database, startingAt: primary, backgroundLogger: logger)
+        let client = await DatabaseClient.forLongRunningProcess(environment.database, logger: logger)
         let store = WorkflowStore(client: client, database: environment.database, logger: logger)
         let workflows = WorkflowClient(store: store, registry: Definitions.registry)
         // Admin API, dashboard and /metrics on a pool of their own, every statement bounded by
         // the admin statement timeout: they cannot take the intake's connections.
-        let adminClient = DatabaseClient(configuration: environment.database.adminConfiguration(adminPool), startingAt: primary, backgroundLogger: logger)
+        let adminClient = DatabaseClient(configuration: environment.database.adminConfiguration(adminPool), startingAt: client.currentEndpoint, backgroundLogger: logger)
         let adminStore = WorkflowStore(client: adminClient, database: environment.database, logger: logger)
         var server = SundialServer(host: host, port: port, client: client, store: store, registry: registry, logger: logger,
                                    workflows: workflows, intake: intake, storeCalendar: storeCalendar,

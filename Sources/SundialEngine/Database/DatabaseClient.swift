@@ -49,6 +49,19 @@ public final class DatabaseClient: Service, Sendable {
         self.fixed = configuration.endpoints.count == 1 ? client : nil
     }
 
+    /// The client a long-running process (a worker, the server) starts with: the link is checked
+    /// first, on the host that qualifies. A link that cannot be used yet is said once, in words,
+    /// and the process starts anyway, its pool retrying, as for a database that is restarting.
+    public static func forLongRunningProcess(_ configuration: DatabaseConfiguration, logger: Logger) async -> DatabaseClient {
+        var primary: DatabaseEndpoint?
+        do {
+            primary = try await DatabaseLinkCheck.run(configuration, logger: logger)
+        } catch {
+            logger.error("the database cannot be used yet; retrying", metadata: ["problem": "\(error)"])
+        }
+        return DatabaseClient(configuration: configuration, startingAt: primary, backgroundLogger: logger)
+    }
+
     /// The pool statements go to now.
     public var current: PostgresClient { fixed ?? pool.withLock { $0.client } }
 

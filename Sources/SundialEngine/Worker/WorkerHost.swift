@@ -52,15 +52,7 @@ public enum WorkerHost {
         secretsKey: SecretsKey? = nil,
         makeWorkflows: (WorkerServices) throws -> WorkflowRegistry
     ) async throws {
-        // A link that cannot work (TLS refused, no host qualifies) is said once, in words; the
-        // worker still starts and its pool keeps trying, as for a database that is restarting.
-        var primary: DatabaseEndpoint?
-        do {
-            primary = try await DatabaseLinkCheck.run(environment.database, logger: logger)
-        } catch {
-            logger.error("the database cannot be used yet; retrying", metadata: ["problem": "\(error)"])
-        }
-        let client = DatabaseClient(configuration: environment.database, startingAt: primary, backgroundLogger: logger)
+        let client = await DatabaseClient.forLongRunningProcess(environment.database, logger: logger)
         let store = WorkflowStore(client: client, database: environment.database, logger: logger, counters: counters)
         // Permits live one lease, extended by the heartbeat like the workflows' leases.
         let apiGuard = PostgresAPIGuard(store: store, holder: configuration.workerID, permitLease: configuration.leaseDuration, logger: logger)
