@@ -54,18 +54,29 @@ struct APIGuardTests {
             try await db.store.syncAPILimits([APILimit(api: "quickbooks", rateCapacity: 3, rateWindow: .seconds(60))])
             let limiter = Self.limiter(db)
             for _ in 1...3 { _ = try await limiter.perform("quickbooks", outcome: CallOutcome.classify) { true } }
-            var waits: [Duration] = []
+            // Each refusal's `retryAfter` counts from the database's clock at the moment of the
+            // call, which lies between the instants taken before and after it. So the slot it
+            // names lies in [before + retryAfter, after + retryAfter], however slow the call was
+            // on a loaded machine (a gap of the raw `retryAfter`s shrank to 18.9 s under the
+            // full suite).
+            struct Refusal { var before: ContinuousClock.Instant; var after: ContinuousClock.Instant; var retryAfter: Duration }
+            var refusals: [Refusal] = []
             for _ in 1...5 {
+                let before = ContinuousClock.now
                 let wait = await #expect(throws: CapacityWait.self) {
                     try await limiter.perform("quickbooks", outcome: CallOutcome.classify) { true }
                 }
-                waits.append(try #require(wait?.retryAfter))
+                refusals.append(Refusal(before: before, after: .now, retryAfter: try #require(wait?.retryAfter)))
             }
-            // A token every 20 s: the first waiter is told at most 20 s, each next one 20 s later.
+            let waits = refusals.map(\.retryAfter)
+            // A token every 20 s: the first waiter is told at most 20 s, each next one a slot 20 s
+            // after the one before (100 ms for the rounding of the stored times).
             #expect(waits[0] > .zero && waits[0] <= .seconds(20), "\(waits)")
-            for (earlier, later) in zip(waits, waits.dropFirst()) {
-                let gap = later - earlier
-                #expect(gap > .seconds(19) && gap <= .seconds(21), "\(waits)")
+            let slack = Duration.milliseconds(100)
+            for (earlier, later) in zip(refusals, refusals.dropFirst()) {
+                let shortestGap = (later.before + later.retryAfter) - (earlier.after + earlier.retryAfter)
+                let longestGap = (later.after + later.retryAfter) - (earlier.before + earlier.retryAfter)
+                #expect(shortestGap <= .seconds(20) + slack && longestGap >= .seconds(20) - slack, "\(waits)")
             }
         }
     }

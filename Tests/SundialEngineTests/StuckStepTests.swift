@@ -15,9 +15,13 @@ struct StuckStepTests {
                 let id = try await db.workflows.start(HangProbe.self, key: "hang-1", input: .init(key: "hang-1", hangSeconds: 16)).id
                 let done = try await db.settled(id, timeout: .seconds(15))
                 #expect(done.status == .completed)
-                // The first run was still hanging when another run finished the workflow.
+                // The first run was still hanging when another run finished the workflow. Steps
+                // run at least once: a later run that overran its own 1 s limit on a loaded
+                // machine is retried and records "completed" again, so only the hung run is
+                // counted exactly, and the workflow's history holds one completion.
                 let events = try await db.world.events(for: "hang-1")
-                #expect(events == ["hung", "completed"], "\(events)")
+                #expect(events.first == "hung" && events.filter { $0 == "hung" }.count == 1, "\(events)")
+                #expect(events.dropFirst().allSatisfy { $0 == "completed" } && events.count >= 2, "\(events)")
                 #expect(try await db.store.history(id).filter { $0.event == "completed" }.count == 1)
             }
         }
