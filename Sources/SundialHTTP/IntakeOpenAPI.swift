@@ -433,7 +433,7 @@ enum IntakeOpenAPI {
   }
  },
  "info": {
-  "description": "INT-001 and INT-003: the shop submits, reads and cancels orders with an OAuth 2.0 access token (JWT); Stripe and the carriers post signed webhooks. Every refusal is a 4xx (503 for a part not configured) with a JSON error body. Served at /api/v1/openapi.json; ops/fuzz runs schemathesis over it.",
+  "description": "INT-001 and INT-003: the shop submits, reads and cancels orders with an OAuth 2.0 access token (JWT); Stripe and the carriers post signed webhooks. Every refusal is a 4xx (503 for a part not configured, or `database_unavailable` with Retry-After while the database link is lost, e.g. during a failover) with a JSON error body. Served at /api/v1/openapi.json; ops/fuzz runs schemathesis over it.",
   "title": "Sundial order intake API and webhooks",
   "version": "1"
  },

@@ -1,11 +1,13 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SundialEngine
 import Logging
 
 /// Gives every request its final answer and one access-log line. Errors thrown by routes become
 /// their JSON answer (``APIError`` as is; Hummingbird's 404 for an unknown route and other
-/// `HTTPError`s in the same `{"error": {...}}` shape; anything else a logged 500 that tells the
+/// `HTTPError`s in the same `{"error": {...}}` shape; a lost database link 503
+/// `database_unavailable` with `Retry-After: 1`; anything else a logged 500 that tells the
 /// caller nothing internal). Every answer carries `X-Request-Id` (the caller's, when well
 /// formed, else a new one). The log line names the request id, who called (the authenticated
 /// client id or token name, recorded through ``RequestIdentity``), method, path, status, error
@@ -34,6 +36,17 @@ struct RequestOutcomeMiddleware: RouterMiddleware {
             response = try rendered.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             let rendered = APIError(error.status, code: "request_refused", message: error.status.reasonPhrase)
+            code = rendered.code
+            response = try rendered.response(from: request, context: context)
+        } catch where LinkFailure.matches(error) {
+            // The database link is down for a moment (a failover, a restart): the request may be
+            // retried as it is; a start's idempotency key makes the retry safe.
+            logger.warning("request failed: database link lost", metadata: [
+                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "error": "\(ErrorDescription.describe(error))",
+                "request_id": "\(identity.requestID)",
+            ])
+            let rendered = APIError(.serviceUnavailable, code: "database_unavailable",
+                                    message: "the database link was lost; retry the request", headers: [.retryAfter: "1"])
             code = rendered.code
             response = try rendered.response(from: request, context: context)
         } catch {

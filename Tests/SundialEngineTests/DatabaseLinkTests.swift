@@ -18,7 +18,7 @@ struct DatabaseLinkTests {
     }
 
     static var testURL: URLComponents { URLComponents(string: TestDatabase.url)! }
-    static var logger: Logger { Logger(label: "test.link", factory: { _ in SwiftLogNoOpLogHandler() }) }
+    static var logger: Logger { ProcessInfo.processInfo.environment["LINKDEBUG"] != nil ? { var l = Logger(label: "test.link", factory: { StreamLogHandler.standardError(label: $0) }); l.logLevel = .trace; return l }() : Logger(label: "test.link", factory: { _ in SwiftLogNoOpLogHandler() }) }
 
     /// `TestDatabase.url` with another host and port and these query parameters.
     static func url(port: Int? = nil, _ parameters: String = "", hosts: String? = nil) -> String {
@@ -123,6 +123,46 @@ struct DatabaseLinkTests {
             #expect(answered)
             #expect(client.currentEndpoint.port == components.port ?? 5432)
         }
+    }
+
+    @Test("a statement sent on a connection that has just closed fails as a lost connection instead of waiting forever")
+    func lostStatementFails() async throws {
+        let components = Self.testURL
+        let configuration = try DatabaseConfiguration(url: TestDatabase.url, schema: "public", maxConnections: 1)
+        let endpoint = DatabaseEndpoint(host: components.host ?? "127.0.0.1", port: components.port ?? 5432)
+        let connection = try await PrimaryProbe.connect(endpoint, configuration: configuration, timeout: .seconds(5), logger: Self.logger)
+        try await connection.close()
+
+        // PostgresNIO 1.33 drops a statement written to a closed channel without answering it: the
+        // control. When this starts answering, PostgresNIO fixed it and the guard can go.
+        let unguarded = Task { _ = try? await connection.query("SELECT 1", logger: Self.logger); return true }
+        let answeredUnguarded = await Self.settles(unguarded, within: .seconds(2))
+        #expect(!answeredUnguarded, "PostgresNIO now answers a statement on a closed connection; LostStatementGuard may be removed")
+
+        // Refused at once when the connection is known closed before sending.
+        await #expect(throws: LostStatementGuard.ConnectionLost.self) {
+            try await LostStatementGuard.answer(on: connection) { try await connection.query("SELECT 1", logger: Self.logger) }
+        }
+        // And when it closes between the check and the send (the pool's race), within the check interval.
+        let fresh = try await PrimaryProbe.connect(endpoint, configuration: configuration, timeout: .seconds(5), logger: Self.logger)
+        let began = ContinuousClock.now
+        await #expect(throws: LostStatementGuard.ConnectionLost.self) {
+            try await LostStatementGuard.answer(on: fresh) {
+                try await fresh.close()
+                return try await fresh.query("SELECT 1", logger: Self.logger)
+            }
+        }
+        #expect(ContinuousClock.now - began < .seconds(10))
+    }
+
+    /// True when `task` finishes within `limit`; the task is left running otherwise.
+    static func settles(_ task: Task<Bool, Never>, within limit: Duration) async -> Bool {
+        let settled = try? await withCheckedThrowingContinuation { continuation in
+            let outcome = LostStatementGuard.FirstOutcome<Bool>(continuation)
+            Task { outcome.settle(.success(await task.value)) }
+            Task { try? await Task.sleep(for: limit); outcome.settle(.success(false)) }
+        }
+        return settled ?? false
     }
 
     /// Runs a tool to its end. A termination handler, not `waitUntilExit`, which can stall in

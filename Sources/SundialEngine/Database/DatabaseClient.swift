@@ -73,13 +73,26 @@ public final class DatabaseClient: Service, Sendable {
     // A statement that finds its pool closed (a failover replaced it after the statement picked
     // it) was never sent: it goes once more to the pool that replaced it.
 
+    //
+    // A statement is sent on a connection leased for it and guarded against PostgresNIO losing
+    // it on a connection that just closed (``LostStatementGuard``). The lease ends once the answer
+    // has begun; rows still streaming keep the connection busy, and a statement from the next
+    // lease queues behind them on the connection, as PostgresNIO allows: read a statement's rows
+    // before awaiting the next statement (every store method does).
+
     @discardableResult
     public func query(_ query: PostgresQuery, logger: Logger? = nil, file: String = #fileID, line: Int = #line) async throws -> PostgresRowSequence {
         let pool = current
+        let logger = logger ?? Self.quiet
+        let send: @Sendable (PostgresClient) async throws -> PostgresRowSequence = { pool in
+            try await pool.withConnection { connection in
+                try await LostStatementGuard.answer(on: connection) { try await connection.query(query, logger: logger, file: file, line: line) }
+            }
+        }
         do {
-            return try await pool.query(query, logger: logger, file: file, line: line)
+            return try await send(pool)
         } catch where Self.poolClosed(error) && current !== pool {
-            return try await current.query(query, logger: logger, file: file, line: line)
+            return try await send(current)
         }
     }
 
@@ -87,25 +100,45 @@ public final class DatabaseClient: Service, Sendable {
         _ statement: Statement, logger: Logger? = nil, file: String = #fileID, line: Int = #line
     ) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, Row> where Row == Statement.Row {
         let pool = current
+        let logger = logger ?? Self.quiet
+        let send: @Sendable (PostgresClient) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, Row> = { pool in
+            try await pool.withConnection { connection in
+                try await LostStatementGuard.answer(on: connection) { try await connection.execute(statement, logger: logger, file: file, line: line) }
+            }
+        }
         do {
-            return try await pool.execute(statement, logger: logger, file: file, line: line)
+            return try await send(pool)
         } catch where Self.poolClosed(error) && current !== pool {
-            return try await current.execute(statement, logger: logger, file: file, line: line)
+            return try await send(current)
         }
     }
 
+    /// Runs `closure` on a leased connection. A connection found closed at the lease fails
+    /// at once (``LostStatementGuard/ConnectionLost``) instead of losing the closure's first
+    /// statement; statements inside the closure are PostgresNIO's own, unguarded.
     public func withConnection<Result>(
         isolation: isolated (any Actor)? = #isolation, _ closure: (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
-        try await current.withConnection(isolation: isolation, closure)
+        try await current.withConnection(isolation: isolation) { connection in
+            guard !connection.isClosed else { throw LostStatementGuard.ConnectionLost() }
+            return try await closure(connection)
+        }
     }
 
+    /// A transaction on a leased connection (BEGIN … COMMIT, ROLLBACK when `closure` throws), its
+    /// connection checked at the lease as in ``withConnection(isolation:_:)``.
     public func withTransaction<Result>(
         logger: Logger, file: String = #file, line: Int = #line, isolation: isolated (any Actor)? = #isolation,
         _ closure: (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
-        try await current.withTransaction(logger: logger, file: file, line: line, isolation: isolation, closure)
+        try await current.withConnection(isolation: isolation) { connection in
+            guard !connection.isClosed else { throw LostStatementGuard.ConnectionLost() }
+            return try await connection.withTransaction(logger: logger, file: file, line: line, isolation: isolation, closure)
+        }
     }
+
+    /// PostgresNIO's own default when a statement is given no logger.
+    private static let quiet = Logger(label: "sundial.database", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// The pool was closed before the statement got a connection (never a failure mid-statement).
     static func poolClosed(_ error: any Error) -> Bool {
