@@ -82,19 +82,18 @@ struct FaultInjectionTests {
         }
     }
 
-    @Test("shutting the sandbox down releases requests that are still hanging")
+    /// A hang the shutdown failed to release would keep the sandbox from stopping: the time limit
+    /// fails the test instead of a timing assertion.
+    @Test("shutting the sandbox down releases requests that are still hanging", .timeLimit(.minutes(1)))
     func shutdownReleasesHangs() async throws {
         var configuration = SandboxConfiguration()
         configuration.faults[.stripe] = FaultSettings(hangRate: 1)
-        let clock = ContinuousClock()
-        let started = clock.now
         try await withSandbox(configuration) { _, client in
             await #expect(throws: (any Error).self) {
                 _ = try await client.send(.GET, "/stripe/v1/events", headers: stripeAuth, timeout: .milliseconds(200))
             }
             return ()
         }
-        #expect(clock.now - started < .seconds(10))
     }
 
     @Test("a connection reset after the side effect: the client sees an error, the ledger sees the label")

@@ -28,7 +28,11 @@ final class WebhookReceiver: Sendable {
         var received: [Received] = []
         /// Statuses to answer the next requests with, first first; then 200.
         var script: [Int] = []
-        var delay: Duration = .zero
+        /// While set, answers wait until ``releaseAnswers()``.
+        var holding = false
+        /// Requests answered so far.
+        var answered = 0
+        var held: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
@@ -41,9 +45,22 @@ final class WebhookReceiver: Sendable {
         state.withLock { $0.script = statuses }
     }
 
-    /// Every later answer waits this long first.
-    func delayAnswers(by delay: Duration) {
-        state.withLock { $0.delay = delay }
+    /// How many requests have been answered.
+    var answered: Int { state.withLock { $0.answered } }
+
+    /// Every later answer waits until ``releaseAnswers()``: a receiver that does not answer.
+    func holdAnswers() {
+        state.withLock { $0.holding = true }
+    }
+
+    /// Sends every held answer and stops holding.
+    func releaseAnswers() {
+        let waiting = state.withLock { state in
+            state.holding = false
+            defer { state.held = [] }
+            return state.held
+        }
+        for continuation in waiting { continuation.resume() }
     }
 
     /// Waits until `count` requests arrived (failing the test after `timeout`) and returns them all.
@@ -63,11 +80,18 @@ final class WebhookReceiver: Sendable {
         let buffer = try await request.body.collect(upTo: 1 << 20)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
-        let (status, delay) = state.withLock { state in
+        let status = state.withLock { state in
             state.received.append(Received(path: request.uri.path, headers: headers, body: Array(buffer.readableBytesView)))
-            return (state.script.isEmpty ? 200 : state.script.removeFirst(), state.delay)
+            return state.script.isEmpty ? 200 : state.script.removeFirst()
         }
-        if delay > .zero { try await Task.sleep(for: delay) }
+        await withCheckedContinuation { continuation in
+            let answerNow = state.withLock { state in
+                if state.holding { state.held.append(continuation) }
+                return !state.holding
+            }
+            if answerNow { continuation.resume() }
+        }
+        state.withLock { $0.answered += 1 }
         return Response(status: HTTPResponse.Status(code: status))
     }
 
@@ -100,10 +124,12 @@ final class WebhookReceiver: Sendable {
                 var iterator = ports.makeAsyncIterator()
                 guard let port = await iterator.next() else { throw CancellationError() }
                 let result = try await body(receiver, "http://127.0.0.1:\(port)")
+                receiver.releaseAnswers()
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return result
             } catch {
+                receiver.releaseAnswers()
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()
                 throw error

@@ -350,17 +350,15 @@ struct BadInputTests {
             let token = try await h.adminToken(.admin)
             _ = try await h.startOrder("SO-1001")
             let before = try await Self.ledger(h)
-            let shapes = [Self.injection, "' OR '1'='1", "\" OR 1=1 --", "SO-1001' --", "%", "_", "\\", "1; SELECT pg_sleep(5)",
+            let shapes = [Self.injection, "' OR '1'='1", "\" OR 1=1 --", "SO-1001' --", "%", "_", "\\", "1; CREATE TABLE injected_marker (x int)", "x'); CREATE TABLE injected_marker (x int); --",
                           "$1", "SO-1001\\'", "{\"$ne\": null}"]
             for shape in shapes {
                 for filter in ["business_key", "state", "type", "actor"] {
                     let path = filter == "actor" ? "/admin/v1/audit" : "/admin/v1/workflows"
-                    let started = ContinuousClock.now
                     let answer = try await h.send(.get, "\(path)?\(filter)=\(Self.escaped(shape))", token: token, contentType: nil)
                     #expect(answer.status == .ok && answer.isJSON, "\(filter)=\(shape): \(answer.text)")
                     let rows = (answer.object["workflows"] ?? answer.object["entries"]) as? [Any]
                     #expect(rows?.isEmpty == true, "\(filter)=\(shape) matched something: \(answer.text)")
-                    #expect(ContinuousClock.now - started < .seconds(4), "\(filter)=\(shape) ran slowly")
                 }
                 for path in ["/admin/v1/workflows/\(Self.escaped(shape))", "/admin/v1/workflows/\(Self.escaped(shape))/explain",
                              "/admin/v1/batches/\(Self.escaped(shape))/runs"] {
@@ -379,6 +377,8 @@ struct BadInputTests {
                 #expect(answer.status == .badRequest && answer.errorCode == "invalid_query", "\(filter): \(answer.text)")
             }
             #expect(try await h.count("SELECT 1 FROM workflows") == 1)
+            // A statement smuggled in a filter would have left its table behind.
+            #expect(try await h.count("SELECT 1 FROM pg_class WHERE relname = 'injected_marker'") == 0)
             let after = try await Self.ledger(h)
             for (table, rows) in before where after[table] != rows { Issue.record("\(table) changed: \(rows) → \(after[table] ?? "-")") }
             #expect(try await h.send(.get, "/health/live", contentType: nil).status == .ok)
