@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import SundialEngine
 import Logging
+import SundialEngine
 
 /// Gives every request its final answer and one access-log line. Errors thrown by routes become
 /// their JSON answer (``APIError`` as is; Hummingbird's 404 for an unknown route and other

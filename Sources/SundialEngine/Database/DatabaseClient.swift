@@ -72,7 +72,6 @@ public final class DatabaseClient: Service, Sendable {
     //
     // A statement that finds its pool closed (a failover replaced it after the statement picked
     // it) was never sent: it goes once more to the pool that replaced it.
-
     //
     // A statement is sent on a connection leased for it and guarded against PostgresNIO losing
     // it on a connection that just closed (``LostStatementGuard``). The lease ends once the answer
